@@ -1,0 +1,5 @@
+"""`python -m firstdoor` is the `firstdoor` command."""
+
+from firstdoor.cli import main
+
+main()

@@ -1,0 +1,191 @@
+"""Translation at render time: one function every prose field and interface string goes through.
+
+For a page in language L, prose is looked up in L's content catalog by (context, text),
+Markdown block by block; interface strings in L's interface catalog. A missing or fuzzy
+translation never hides information: the source text is shown, wrapped with its own
+`lang` (and `dir`) so screen readers switch voice, and the page gets a notice.
+"""
+
+from __future__ import annotations
+
+import gettext as stdlib_gettext
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from markupsafe import Markup, escape
+
+from firstdoor.catalogs import LoadedCatalog, load_catalog
+from firstdoor.errors import Problem
+from firstdoor.languages import Language
+from firstdoor.prose import ProseRenderer, ShownBlock, split_blocks
+from firstdoor.values import Prose
+
+INTERFACE_LANGUAGE = "en"
+"""Interface strings in the templates are written in English."""
+
+CATALOG_DOMAINS = ("messages", "content")
+
+
+def catalog_path(translations: Path, tag: str, domain: str) -> Path:
+    """Where the `.po` file of one language and domain lives."""
+    return translations / tag / "LC_MESSAGES" / f"{domain}.po"
+
+
+@dataclass(frozen=True)
+class LanguageCatalogs:
+    """The shown translations of one language: interface strings and content prose."""
+
+    language: Language
+    interface: dict[tuple[str | None, str], str | tuple[str, ...]]
+    content: dict[tuple[str | None, str], str | tuple[str, ...]]
+
+
+def load_language_catalogs(language: Language, translations_dirs: list[Path], root: Path,
+                           ) -> tuple[LanguageCatalogs, list[LoadedCatalog], list[Problem]]:
+    """Load the catalogs of `language`; later folders in `translations_dirs` win entry by entry."""
+    problems: list[Problem] = []
+    loaded_files: list[LoadedCatalog] = []
+    merged: dict[str, dict[tuple[str | None, str], str | tuple[str, ...]]] = {d: {} for d in CATALOG_DOMAINS}
+    for folder in translations_dirs:
+        for domain in CATALOG_DOMAINS:
+            path = catalog_path(folder, language.tag, domain)
+            if not path.is_file():
+                continue
+            loaded, found = load_catalog(path, root)
+            problems.extend(found)
+            if loaded is not None:
+                merged[domain].update(loaded.messages)
+                loaded_files.append(loaded)
+    return LanguageCatalogs(language, merged["messages"], merged["content"]), loaded_files, problems
+
+
+@dataclass
+class Misses:
+    """What a page (or a whole build) showed in the source language for want of a translation."""
+
+    interface: set[str] = field(default_factory=set)
+    content: set[tuple[str, str]] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.interface or self.content)
+
+    def update(self, other: "Misses") -> None:
+        """Add another page's misses to this one."""
+        self.interface |= other.interface
+        self.content |= other.content
+
+
+class Translator:
+    """Translates prose and interface strings into one language, for one page at a time."""
+
+    def __init__(self, catalogs: LanguageCatalogs, source: Language, renderer: ProseRenderer) -> None:
+        self.language = catalogs.language
+        self.catalogs = catalogs
+        self.source = source
+        self.renderer = renderer
+        self.misses = Misses()
+        self._plural: Callable[[int], int] = stdlib_gettext.c2py(
+            self.language.plural_forms.split("plural=", 1)[-1].rstrip("; ")
+        ) if "plural=" in self.language.plural_forms else (lambda n: int(n != 1))
+
+    def for_page(self) -> "Translator":
+        """A translator sharing the catalogs, with its own record of misses."""
+        page = Translator.__new__(Translator)
+        page.__dict__.update(self.__dict__)
+        page.misses = Misses()
+        return page
+
+    # -- prose ---------------------------------------------------------------------------
+
+    def lookup(self, prose: Prose, text: str) -> str | None:
+        """The translation of one piece (a text or a Markdown block) of `prose`, or None."""
+        if self.language.tag == self.source.tag:
+            return text
+        found = self.catalogs.content.get((prose.context, text))
+        if isinstance(found, tuple):
+            found = found[0]
+        if found is None:
+            self.misses.content.add((prose.context, text))
+        return found
+
+    def text(self, prose: Prose | None) -> Markup:
+        """Plain prose as HTML: translated, or the source text marked with its language."""
+        if prose is None:
+            return Markup("")
+        found = self.lookup(prose, prose.text)
+        if found is not None:
+            return self.renderer.text(found)
+        return self.renderer.text(prose.text, self.source.tag, self._fallback_dir(self.source))
+
+    def plain(self, prose: Prose | None) -> str:
+        """Prose as plain text, for attributes and metadata (falls back silently to the source)."""
+        if prose is None:
+            return ""
+        text = prose.text
+        if prose.kind == "markdown":
+            return " ".join(self.lookup(prose, b.text) or b.text for b in split_blocks(text))
+        return self.lookup(prose, text) or text
+
+    def markdown(self, prose: Prose | None) -> Markup:
+        """Markdown prose as sanitised HTML, translated block by block."""
+        if prose is None:
+            return Markup("")
+        shown = []
+        for block in split_blocks(prose.text):
+            found = self.lookup(prose, block.text)
+            if found is not None:
+                shown.append(ShownBlock(block, found))
+            else:
+                shown.append(ShownBlock(block, block.text, self.source.tag, self._fallback_dir(self.source)))
+        return self.renderer.blocks(shown)
+
+    def _fallback_dir(self, shown: Language) -> str | None:
+        return shown.direction if shown.direction != self.language.direction else None
+
+    # -- interface strings (Jinja's i18n extension, new style) --------------------------------
+
+    def gettext(self, message: str, **variables: Any) -> Markup:
+        """Translate an interface string; `%(name)s` placeholders are filled and escaped."""
+        found = self._interface(message)
+        return self._finish(found, message, variables)
+
+    def ngettext(self, singular: str, plural: str, n: int, **variables: Any) -> Markup:
+        """Translate an interface string with a count, using the language's plural rule."""
+        variables.setdefault("num", n)
+        if self.language.tag == INTERFACE_LANGUAGE:
+            return self._finish(singular if n == 1 else plural, singular, variables)
+        found = self.catalogs.interface.get((None, singular))
+        if isinstance(found, tuple):
+            index = self._plural(n)
+            return self._finish(found[index] if index < len(found) else found[-1], singular, variables)
+        self.misses.interface.add(singular)
+        return self._finish(None, singular if n == 1 else plural, variables)
+
+    def pgettext(self, context: str, message: str, **variables: Any) -> Markup:
+        """Translate an interface string that needs a context to be unambiguous."""
+        found = None if self.language.tag != INTERFACE_LANGUAGE else message
+        if found is None:
+            value = self.catalogs.interface.get((context, message))
+            found = value[0] if isinstance(value, tuple) else value
+            if found is None:
+                self.misses.interface.add(message)
+        return self._finish(found, message, variables)
+
+    def _interface(self, message: str) -> str | None:
+        if self.language.tag == INTERFACE_LANGUAGE:
+            return message
+        value = self.catalogs.interface.get((None, message))
+        if value is None:
+            self.misses.interface.add(message)
+            return None
+        return value[0] if isinstance(value, tuple) else value
+
+    def _finish(self, found: str | None, source: str, variables: dict[str, Any]) -> Markup:
+        text = Markup(escape(found if found is not None else source))
+        if variables:
+            text = Markup(text % {k: v for k, v in variables.items()})
+        if found is None and self.language.tag != INTERFACE_LANGUAGE:
+            direction = ' dir="ltr"' if self.language.direction == "rtl" else ""
+            return Markup(f'<span lang="{INTERFACE_LANGUAGE}"{direction}>') + text + Markup("</span>")
+        return text

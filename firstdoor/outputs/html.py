@@ -1,0 +1,125 @@
+"""HTML pages: the render context of each page, and the pages themselves per language."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import Environment
+
+from firstdoor import views
+from firstdoor.formatting import Formatter
+from firstdoor.i18n import LanguageCatalogs, Misses, Translator
+from firstdoor.languages import Language
+from firstdoor.plan import LANGUAGE_PAGES, PageSpec, page_url
+from firstdoor.prose import ProseRenderer
+from firstdoor.render import relative_url, render_template
+from firstdoor.validate import ValidatedSite
+
+NOTICE_SLOT = "<!--firstdoor:translation-notice-->"
+"""Replaced after rendering by the "not yet translated" notice when the page fell back."""
+
+
+@dataclass(frozen=True)
+class Alternate:
+    """The same page in another language, for the language switcher and hreflang links."""
+
+    language: Language
+    url: str
+
+
+class PageRenderer:
+    """Renders the pages of a site; holds the compiled templates and one translator per language."""
+
+    def __init__(self, validated: ValidatedSite, catalogs: dict[str, LanguageCatalogs],
+                 env: Environment, languages: tuple[Language, ...], today: dt.date,
+                 asset_urls: dict[str, str]) -> None:
+        self.validated = validated
+        self.site = validated.site
+        self.env = env
+        self.languages = languages
+        self.today = today
+        self.asset_urls = asset_urls
+        renderer = ProseRenderer()
+        source = validated.source_language
+        self.translators = {tag: Translator(c, source, renderer) for tag, c in catalogs.items()}
+        self.formatters = {lang.tag: Formatter(lang, validated.known_languages) for lang in languages}
+        self.base_url = self.site.district.base_url.rstrip("/") + "/"
+
+    def page(self, spec: PageSpec) -> tuple[str, Misses]:
+        """Render one page; return its HTML and what it showed untranslated."""
+        translator = self.translators[spec.language].for_page()
+        context = self._context(spec.url, translator, spec.language)
+        context.update(page=spec, alternates=self._alternates(spec))
+        if spec.school_id is not None:
+            school = self.site.schools[spec.school_id]
+            context.update(school_id=spec.school_id, school=school,
+                           school_timeline=views.timeline(self.site, school),
+                           school_deadline=self.site.deadline_for(school))
+        html = render_template(self.env, spec.template, context, f"{spec.url} ({spec.language})")
+        notice = ""
+        if translator.misses:
+            notice = render_template(self.env, "notice.html", context, f"notice ({spec.language})")
+        return html.replace(NOTICE_SLOT, notice.strip()), translator.misses
+
+    def chooser(self) -> str:
+        """The language chooser at the site root: every language by its own name."""
+        source = self.validated.source_language
+        translator = self.translators[source.tag].for_page()
+        context = self._context("", translator, source.tag)
+        context["choices"] = [(lang, page_url("home", lang.slug), self.translators[lang.tag])
+                              for lang in self.languages]
+        return render_template(self.env, "chooser.html", context, "index.html")
+
+    def not_found(self) -> str:
+        """The 404 page: a short message in every language, with absolute links home."""
+        source = self.validated.source_language
+        translator = self.translators[source.tag].for_page()
+        context = self._context("404.html", translator, source.tag)
+        context["choices"] = [(lang, self.base_url + page_url("home", lang.slug), self.translators[lang.tag])
+                              for lang in self.languages]
+        return render_template(self.env, "404.html", context, "404.html")
+
+    def _alternates(self, spec: PageSpec) -> list[Alternate]:
+        return [Alternate(lang, page_url(spec.kind, lang.slug, spec.school_id)) for lang in self.languages]
+
+    def _context(self, here: str, translator: Translator, tag: str) -> dict[str, Any]:
+        site = self.site
+        language = translator.language
+        upcoming, past = views.split_upcoming(views.all_events(site), self.today)
+
+        def url(target: str) -> str:
+            return relative_url(here, target)
+
+        def link(kind: str, school_id: str | None = None) -> str:
+            return url(page_url(kind, language.slug, school_id))  # type: ignore[arg-type]
+
+        return {
+            "here": here,
+            "absolute": lambda target: self.base_url + target,
+            "url": url,
+            "link": link,
+            "asset": lambda name: url(self.asset_urls[name]),
+            "lang": language,
+            "languages": self.languages,
+            "translator": translator,
+            "vocab": lambda keys, vocabulary: [translator.text(vocabulary[key]) for key in keys],
+            "fmt": self.formatters.get(tag) or Formatter(language, self.validated.known_languages),
+            "gettext": translator.gettext,
+            "_": translator.gettext,
+            "ngettext": translator.ngettext,
+            "pgettext": translator.pgettext,
+            "site": site,
+            "district": site.district,
+            "schools": views.schools_in_order(site),
+            "timeline": views.timeline(site),
+            "upcoming_events": upcoming,
+            "past_events": past,
+            "bus_by_zip": views.bus_by_zip(site),
+            "has_own_deadline": lambda school: views.has_own_deadline(site, school),
+            "deadline_for": site.deadline_for,
+            "today": self.today,
+            "page_kinds": LANGUAGE_PAGES,
+            "notice_slot": NOTICE_SLOT,
+        }

@@ -1,0 +1,33 @@
+"""`sitemap.xml` with hreflang alternates, and `robots.txt` pointing to it."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from xml.sax.saxutils import quoteattr
+
+from firstdoor.languages import Language
+from firstdoor.plan import PageSpec, page_url
+
+
+def sitemap_xml(base_url: str, pages: list[PageSpec], languages: tuple[Language, ...]) -> str:
+    """Every page's absolute URL, each with `xhtml:link` alternates in every language."""
+    base = base_url.rstrip("/") + "/"
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+             'xmlns:xhtml="http://www.w3.org/1999/xhtml">']
+    keyed = sorted(pages, key=lambda p: (p.kind, p.school_id or "", p.slug))
+    for _, group in groupby(keyed, key=lambda p: (p.kind, p.school_id)):
+        same_page = list(group)
+        for spec in same_page:
+            lines.append(f"<url><loc>{base}{spec.url}</loc>")
+            for lang in languages:
+                href = base + page_url(spec.kind, lang.slug, spec.school_id)
+                lines.append(f"<xhtml:link rel=\"alternate\" hreflang={quoteattr(lang.tag)} href={quoteattr(href)}/>")
+            lines.append("</url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+def robots_txt(base_url: str) -> str:
+    """Allow everything and name the sitemap."""
+    return f"User-agent: *\nAllow: /\n\nSitemap: {base_url.rstrip('/')}/sitemap.xml\n"

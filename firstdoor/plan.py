@@ -1,0 +1,74 @@
+"""Validated model -> the list of every output the site will have, before anything renders.
+
+Each source declares its outputs: the district gives a home, apply, transportation and
+events page per language, each school a profile page per language. The plan is plain,
+picklable data; it is also the documented URL layout, which printed QR codes depend on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from firstdoor.languages import Language
+from firstdoor.validate import ValidatedSite
+
+PageKind = Literal["home", "school", "apply", "transportation", "events"]
+
+LANGUAGE_PAGES: tuple[PageKind, ...] = ("home", "apply", "transportation", "events")
+"""District pages every language has, besides one page per school."""
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One HTML page to render: which template, in which language, about which school."""
+
+    kind: PageKind
+    language: str
+    """The language tag (`zh-Hans`)."""
+    slug: str
+    """The language as it appears in the URL (`zh-hans`)."""
+    school_id: str | None = None
+
+    @property
+    def url(self) -> str:
+        """The page's address below the site root, with a trailing slash (`es/schools/x/`)."""
+        return page_url(self.kind, self.slug, self.school_id)
+
+    @property
+    def path(self) -> str:
+        """The file the page is written to, relative to the output folder."""
+        return self.url + "index.html"
+
+    @property
+    def template(self) -> str:
+        """The Jinja template that renders this kind of page."""
+        return f"{self.kind}.html"
+
+
+def page_url(kind: PageKind, slug: str, school_id: str | None = None) -> str:
+    """The documented URL of a page (see README, "URL layout"); never change these lightly."""
+    if kind == "home":
+        return f"{slug}/"
+    if kind == "school":
+        return f"{slug}/schools/{school_id}/"
+    return f"{slug}/{kind}/"
+
+
+def build_languages(validated: ValidatedSite, only: tuple[str, ...] = ()) -> tuple[Language, ...]:
+    """The languages to build: all of the site's, or those asked for with `--lang`."""
+    if not only:
+        return validated.languages
+    wanted = {tag.lower() for tag in only}
+    return tuple(lang for lang in validated.languages if lang.tag.lower() in wanted)
+
+
+def plan_pages(validated: ValidatedSite, languages: tuple[Language, ...]) -> list[PageSpec]:
+    """Every HTML page of the site, in a fixed order (language, then kind, then school id)."""
+    pages: list[PageSpec] = []
+    for language in languages:
+        for kind in LANGUAGE_PAGES:
+            pages.append(PageSpec(kind, language.tag, language.slug))
+        for school_id in validated.site.schools:
+            pages.append(PageSpec("school", language.tag, language.slug, school_id))
+    return pages

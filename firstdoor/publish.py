@@ -1,0 +1,133 @@
+"""Safe output: build into a staging folder beside `--out`, then swap it in atomically.
+
+A failed or killed build leaves the previously published site untouched. firstdoor only
+ever replaces or deletes a folder that carries its marker file; it refuses output folders
+that would put the user's own files at risk.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from types import TracebackType
+
+from firstdoor.errors import Problem, UsageError
+
+MARKER = ".firstdoor-output"
+MARKER_TEXT = ("This folder was written by firstdoor (`firstdoor build`). It is replaced\n"
+               "entirely by every build: do not keep your own files here.\n")
+_STAGING_PREFIX = ".firstdoor-staging-"
+
+
+def _refuse(message: str, hint: str) -> UsageError:
+    return UsageError([Problem(file="--out", message=message, hint=hint)])
+
+
+def check_output_folder(out: Path, site: Path, force: bool) -> None:
+    """Refuse an output folder whose replacement could delete something the user wrote."""
+    out_r, site_r = out.resolve(), site.resolve()
+    protected = {Path("/"), Path.home().resolve(), site_r, site_r / "content", site_r / "templates",
+                 site_r / "translations"}
+    if out_r in protected:
+        raise _refuse(f"firstdoor will not write its output into {out}", "choose an empty folder such "
+                      "as _site/ (the default)")
+    if out_r in site_r.parents:
+        raise _refuse(f"{out} contains the site folder", "choose a folder such as _site/ inside it")
+    for folder in ("content", "templates", "translations"):
+        if (site_r / folder) in out_r.parents:
+            raise _refuse(f"{out} is inside the site's {folder}/ folder", "choose a folder such as _site/")
+    if out_r.exists() and not out_r.is_dir():
+        raise _refuse(f"{out} is a file, not a folder", "choose a folder name")
+    if out_r.is_dir() and any(out_r.iterdir()) and not (out_r / MARKER).is_file() and not force:
+        raise _refuse(f"{out} holds files firstdoor did not write",
+                      "choose another folder, or pass --force to move them aside to "
+                      f"{out.name}.backup-N (nothing is deleted)")
+
+
+class Staging:
+    """A staging folder that becomes the output folder only when the build succeeds."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out.resolve()
+        self.path = Path("")
+        self._written: set[str] = set()
+
+    def __enter__(self) -> "Staging":
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_staging(self.out.parent)
+        self.path = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX + self.out.name + "-", dir=self.out.parent))
+        (self.path / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        return self
+
+    def write(self, relative: str, data: bytes | str) -> None:
+        """Write one output file; writing the same path twice is a bug and raises."""
+        if relative in self._written:
+            raise RuntimeError(f"two outputs want the same path: {relative}")
+        if relative.startswith("/") or ".." in relative.split("/"):
+            raise RuntimeError(f"output path escapes the output folder: {relative}")
+        self._written.add(relative)
+        target = self.path / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+
+    def copy(self, relative: str, source: Path) -> None:
+        """Copy a file (an image) into the output."""
+        self.write(relative, source.read_bytes())
+
+    @property
+    def written(self) -> frozenset[str]:
+        """The paths written so far."""
+        return frozenset(self._written)
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        if kind is not None:
+            shutil.rmtree(self.path, ignore_errors=True)
+            return
+        _swap_in(self.path, self.out)
+
+
+def _remove_stale_staging(parent: Path) -> None:
+    """Delete staging folders left by killed builds (each carries our marker)."""
+    for stale in parent.glob(_STAGING_PREFIX + "*"):
+        if stale.is_dir() and (stale / MARKER).is_file():
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _swap_in(staging: Path, out: Path) -> None:
+    """Make `staging` the output folder in one step; keep anything not ours."""
+    if out.exists() and not (out / MARKER).is_file() and any(out.iterdir()):
+        backup = _free_backup_name(out)
+        os.rename(out, backup)  # --force: the user's files are moved aside, never deleted
+    if not out.exists():
+        os.rename(staging, out)
+        return
+    if _exchange(staging, out):
+        shutil.rmtree(staging)  # now holds the previous output, which carries our marker
+        return
+    previous = staging.with_name(staging.name + "-previous")
+    os.rename(out, previous)
+    os.rename(staging, out)
+    shutil.rmtree(previous)
+
+
+def _free_backup_name(out: Path) -> Path:
+    n = 1
+    while out.with_name(f"{out.name}.backup-{n}").exists():
+        n += 1
+    return out.with_name(f"{out.name}.backup-{n}")
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two folders with Linux's renameat2(RENAME_EXCHANGE); False if unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return bool(result == 0)

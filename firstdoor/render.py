@@ -1,0 +1,120 @@
+"""The Jinja environment and what every template can use.
+
+One environment per build (templates are compiled once); per-language behaviour comes
+from the render context (`translator`, `fmt`), never from global state. Filters that
+need the page's language read it from the context: `{{ school.tagline|t }}`,
+`{{ school.description|md }}`, `{{ deadline|moment }}`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError,
+                    pass_context)
+from jinja2.runtime import Context
+from markupsafe import Markup, escape
+
+from firstdoor.errors import ContentError, Problem
+from firstdoor.values import Prose
+
+PACKAGE_ROOT = Path(__file__).resolve().parent
+
+
+def builtin_dir(name: str) -> Path:
+    """A folder of firstdoor's defaults (`templates`, `translations`), installed or in a checkout."""
+    installed = PACKAGE_ROOT / "_defaults" / name
+    return installed if installed.is_dir() else PACKAGE_ROOT.parent / name
+
+
+def create_environment(site_templates: Path) -> Environment:
+    """A Jinja environment reading the site's templates first, then firstdoor's defaults."""
+    folders = [site_templates] if site_templates.is_dir() else []
+    default = builtin_dir("templates")
+    if default.resolve() not in [f.resolve() for f in folders]:
+        folders.append(default)
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(str(folder)) for folder in folders]),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.newstyle_gettext = True  # type: ignore[attr-defined]
+    env.filters.update(
+        t=_translate_text,
+        md=_translate_markdown,
+        plain=_translate_plain,
+        date=_format("date"),
+        longdate=_format("date_with_weekday"),
+        moment=_format("moment"),
+        clock=_format("time"),
+        number=_format("number"),
+        join_list=_join_list,
+        language_name=_format("language_name"),
+    )
+    return env
+
+
+@pass_context
+def _translate_text(context: Context, value: Prose | None) -> Markup:
+    return context["translator"].text(value)  # type: ignore[no-any-return]
+
+
+@pass_context
+def _translate_markdown(context: Context, value: Prose | None) -> Markup:
+    return context["translator"].markdown(value)  # type: ignore[no-any-return]
+
+
+@pass_context
+def _translate_plain(context: Context, value: Prose | None) -> str:
+    return context["translator"].plain(value)  # type: ignore[no-any-return]
+
+
+@pass_context
+def _join_list(context: Context, items: Any) -> Markup:
+    """Join items the language's way ("a, b and c"), keeping translated markup intact."""
+    return Markup(context["fmt"].list([escape(item) for item in items]))
+
+
+def _format(method: str) -> Any:
+    @pass_context
+    def apply(context: Context, value: Any, *args: Any) -> str:
+        return getattr(context["fmt"], method)(value, *args)  # type: ignore[no-any-return]
+    return apply
+
+
+def relative_url(from_page: str, target: str) -> str:
+    """A link from the page at URL `from_page` to `target`, both below the site root.
+
+    Relative links let the site work under any path (`example.org/choice/`) and in a preview.
+    """
+    base = posixpath.dirname(from_page.rstrip("/") + "/x") if from_page.endswith("/") \
+        else posixpath.dirname(from_page)
+    rel = posixpath.relpath("/" + target, "/" + base) if target else posixpath.relpath("/", "/" + base)
+    if target.endswith("/") or target == "":
+        rel = rel.rstrip("/") + "/"
+        if rel == "./":
+            return "./"
+    return rel
+
+
+def render_template(env: Environment, name: str, context: dict[str, Any], label: str) -> str:
+    """Render one template, turning a template mistake into a clear error naming the page."""
+    try:
+        return env.get_template(name).render(context)
+    except TemplateError as exc:
+        lineno = getattr(exc, "lineno", None)
+        source = getattr(exc, "filename", None) or name
+        raise ContentError([Problem(file=str(source), line=lineno,
+                                    message=f"template error while rendering {label}: {exc}",
+                                    hint="check the template near this line")]) from None
+
+
+def today_in(timezone: Any, today: dt.date | None) -> dt.date:
+    """The build's notion of "today" in the district's timezone (fixed by `--today` for reproducible builds)."""
+    return today or dt.datetime.now(timezone).date()

@@ -1,0 +1,408 @@
+"""Raw YAML documents -> the validated content model, with every problem located.
+
+Validation runs pydantic over each document, turns each pydantic error into a
+`Problem` at the line and column where the offending value (or key) was written,
+then checks what one document cannot check alone: references into the district's
+vocabularies, language tags, image files, date order. All problems of a run are
+collected and raised once.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from pydantic import BaseModel, ValidationError
+
+from firstdoor.errors import Problem, ProblemList
+from firstdoor.languages import Language, UnknownLanguage, resolve_language
+from firstdoor.model import District, School, Site
+from firstdoor.sources import Document, Path_, SiteFiles, load_yaml
+from firstdoor.values import Prose
+
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
+
+
+@dataclass(frozen=True)
+class ValidatedSite:
+    """A site whose content passed validation, with its resolved languages."""
+
+    files: SiteFiles
+    site: Site
+    languages: tuple[Language, ...]
+    """The site's languages in menu order; the first is not necessarily the source."""
+    known_languages: dict[str, Language]
+    """Every language the content mentions (site languages and e.g. help-line languages)."""
+    warnings: tuple[Problem, ...]
+
+    @property
+    def source_language(self) -> Language:
+        """The language the content's prose is written in."""
+        return self.known_languages[self.site.district.default_language]
+
+
+def validate_site(files: SiteFiles, initial: list[Problem] | None = None) -> ValidatedSite:
+    """Read and validate every content file of a site; raise `ContentError` listing all problems."""
+    problems = ProblemList()
+    problems.extend(initial or [])
+    district_doc, found = load_yaml(files.district, files.root)
+    problems.extend(found)
+    district = None
+    timezone = ZoneInfo("UTC")
+    if district_doc is not None:
+        timezone = _timezone(district_doc, problems)
+        district = _validate(District, district_doc, {"timezone": timezone}, problems)
+    schools: dict[str, School] = {}
+    school_docs: dict[str, Document] = {}
+    for path in files.schools:
+        doc, found = load_yaml(path, files.root)
+        problems.extend(found)
+        if doc is None:
+            continue
+        school = _validate(School, doc, {"timezone": timezone}, problems)
+        if school is not None:
+            schools[path.stem] = school
+            school_docs[path.stem] = doc
+    if district is None or district_doc is None:
+        problems.raise_if_errors()
+        raise AssertionError("district failed validation without an error")  # pragma: no cover
+    known = _check_languages(district, district_doc, schools, school_docs, problems)
+    _check_district(district, district_doc, problems)
+    for school_id, school in schools.items():
+        _check_school(school, school_docs[school_id], district, files, problems)
+    if not files.schools:
+        problems.add(Problem(file="content/schools/", severity="warning",
+                             message="there are no school files yet",
+                             hint="add one with `firstdoor new school \"School name\"`"))
+    problems.raise_if_errors()
+    _bind_prose(district, "district", district_doc)
+    for school_id, school in schools.items():
+        _bind_prose(school, f"schools/{school_id}", school_docs[school_id])
+    site = Site(district=district, schools=dict(sorted(schools.items())))
+    languages = tuple(known[tag] for tag in district.languages)
+    return ValidatedSite(files=files, site=site, languages=languages, known_languages=known,
+                         warnings=tuple(problems.warnings))
+
+
+def _timezone(doc: Document, problems: ProblemList) -> ZoneInfo:
+    """The district's timezone, checked first because every date-time depends on it."""
+    name = doc.data.get("timezone") if isinstance(doc.data, dict) else None
+    if not isinstance(name, str):
+        return ZoneInfo("UTC")  # the model reports the missing or mistyped key
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        close = difflib.get_close_matches(name, sorted(available_timezones()), n=1, cutoff=0.6)
+        mark = doc.mark(("timezone",))
+        problems.add(Problem(
+            file=doc.display, line=mark.line if mark else None, column=mark.column if mark else None,
+            field="timezone", message=f"'{name}' is not an IANA timezone",
+            hint=f"did you mean '{close[0]}'?" if close else "e.g. America/Chicago, America/New_York",
+        ))
+        return ZoneInfo("UTC")
+
+
+def _validate(model: type[BaseModel], doc: Document, context: dict[str, Any],
+              problems: ProblemList) -> Any:
+    """Validate one document against `model`, turning errors into located problems."""
+    if not isinstance(doc.data, dict):
+        problems.add(Problem(file=doc.display, line=1, column=1,
+                             message="the file must be a list of `key: value` lines",
+                             hint="start with e.g. `name: ...` at the beginning of a line"))
+        return None
+    try:
+        return model.model_validate(doc.data, context=context)
+    except ValidationError as exc:
+        for error in exc.errors():
+            problems.add(describe_error(model, doc, error))
+        return None
+
+
+def describe_error(model: type[BaseModel], doc: Document, error: Any) -> Problem:
+    """Turn one pydantic error into a `Problem` a communications officer can act on."""
+    path: Path_ = tuple(error["loc"])
+    kind = error["type"]
+    value = error.get("input")
+    ctx = error.get("ctx") or {}
+    hint = None
+    mark = doc.mark(path)
+    field = dotted(path)
+    if kind == "missing":
+        parent = path[:-1]
+        mark = doc.key_mark(parent) if parent else doc.values.get(())
+        message = f"the required key '{path[-1]}' is missing"
+        hint = f"add `{path[-1]}:`" + _describe_field(model, path)
+    elif kind == "extra_forbidden":
+        mark = doc.key_mark(path)
+        allowed = field_names(model, path[:-1])
+        close = difflib.get_close_matches(str(path[-1]), allowed, n=1, cutoff=0.6)
+        message = f"unknown key '{path[-1]}'"
+        hint = f"did you mean '{close[0]}'?" if close else f"the keys allowed here are: {', '.join(allowed)}"
+    elif kind in ("literal_error", "enum"):
+        options = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.5)
+        message = f"'{value}' is not one of {', '.join(options)}"
+        hint = f"did you mean '{close[0]}'?" if close else None
+    elif kind == "string_type":
+        message = f"expected text, got {_kind_of(value)}"
+        hint = "put the text in quotes" if isinstance(value, (int, float, bool)) else None
+    elif kind in ("model_type", "dict_type", "model_attributes_type"):
+        message = f"expected a group of `key: value` lines, got {_kind_of(value)}"
+        hint = "indent the keys under this one" + _describe_field(model, path)
+    elif kind == "list_type":
+        message = f"expected a list, got {_kind_of(value)}"
+        hint = "write it as [a, b] or as lines starting with '- '"
+    elif kind in ("int_parsing", "int_type", "int_from_float"):
+        message = f"expected a whole number, got {_kind_of(value)}"
+    elif kind in ("bool_parsing", "bool_type"):
+        message = f"expected true or false, got {_kind_of(value)}"
+    elif kind in ("float_parsing", "float_type"):
+        message = f"expected a number, got {_kind_of(value)}"
+    else:
+        message = str(error["msg"]).removeprefix("Value error, ")
+        message = message[0].lower() + message[1:] if message[:2] != message[:2].upper() else message
+    return Problem(file=doc.display, line=mark.line if mark else None,
+                   column=mark.column if mark else None, field=field or None,
+                   message=message, hint=hint)
+
+
+def dotted(path: Path_) -> str:
+    """`('events', 0, 'start')` -> `events[0].start`, the way errors name a field."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _kind_of(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}'"
+    if isinstance(value, (int, float)):
+        return f"the number {getattr(value, 'written', value)}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a group of keys"
+    return f"'{value}'"
+
+
+def model_at(model: type[BaseModel], path: Path_) -> type[BaseModel] | None:
+    """The model class that describes the mapping at `path` inside `model`."""
+    current: Any = model
+    for part in path:
+        if isinstance(part, int):
+            current = _unwrap(current, list)
+            continue
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            info = current.model_fields.get(str(part))
+            if info is None:
+                return None
+            current = info.annotation
+        else:
+            current = _unwrap(current, dict)
+        current = _unwrap(current, None)
+    current = _unwrap(current, None)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap(annotation: Any, container: type | None) -> Any:
+    """Strip Optional/Annotated, and step into list or dict item types."""
+    while True:
+        origin = typing.get_origin(annotation)
+        args = typing.get_args(annotation)
+        if origin is typing.Annotated:
+            annotation = args[0]
+        elif origin in (typing.Union, types.UnionType):
+            annotation = next(a for a in args if a is not type(None))
+        elif container is list and origin is list:
+            return args[0]
+        elif container is dict and origin is dict:
+            return args[1]
+        else:
+            return annotation
+
+
+def field_names(model: type[BaseModel], path: Path_) -> list[str]:
+    """The keys allowed in the mapping at `path`."""
+    found = model_at(model, path)
+    return list(found.model_fields) if found else []
+
+
+def _describe_field(model: type[BaseModel], path: Path_) -> str:
+    parent = model_at(model, path[:-1])
+    if parent is None or not isinstance(path[-1], str):
+        return ""
+    info = parent.model_fields.get(path[-1])
+    return f" ({info.description})" if info and info.description else ""
+
+
+def _problem_at(doc: Document, path: Path_, message: str, hint: str | None = None,
+                severity: str = "error") -> Problem:
+    mark = doc.mark(path)
+    return Problem(file=doc.display, line=mark.line if mark else None,
+                   column=mark.column if mark else None, field=dotted(path) or None,
+                   message=message, hint=hint, severity=severity)  # type: ignore[arg-type]
+
+
+def _check_languages(district: District, doc: Document, schools: dict[str, School],
+                     school_docs: dict[str, Document], problems: ProblemList) -> dict[str, Language]:
+    """Resolve every language tag the content uses; unknown ones are errors saying what to add."""
+    overrides = {tag: o.model_dump() for tag, o in district.language_overrides.items()}
+    uses: list[tuple[str, Document, Path_]] = []
+    uses += [(tag, doc, ("languages", i)) for i, tag in enumerate(district.languages)]
+    uses += [(district.default_language, doc, ("default_language",))]
+    uses += [(tag, doc, ("language_overrides", tag)) for tag in district.language_overrides]
+    uses += [(tag, doc, path) for path, tag in _language_fields(district)]
+    for school_id, school in schools.items():
+        uses += [(tag, school_docs[school_id], path) for path, tag in _language_fields(school)]
+    known: dict[str, Language] = {}
+    for tag, where, path in uses:
+        if tag in known:
+            continue
+        try:
+            known[tag] = resolve_language(tag, overrides.get(tag))
+        except UnknownLanguage as exc:
+            if exc.missing == "cldr":
+                message = f"formats_like: '{exc.tag}' is not a locale CLDR knows"
+                hint = "name a CLDR locale such as en, fr, fa-AF"
+            else:
+                message = f"the language '{tag}' is not known to CLDR or to firstdoor"
+                hint = (f"describe it under language_overrides: `{tag}: {{name: <its own name>, "
+                        "english_name: <name in English>, formats_like: en, direction: ltr}`")
+            problems.add(_problem_at(where, path, message, hint))
+    seen: set[str] = set()
+    for i, tag in enumerate(district.languages):
+        if tag in seen:
+            problems.add(_problem_at(doc, ("languages", i), f"'{tag}' is listed twice"))
+        seen.add(tag)
+        clash = [t for t in seen if t != tag and t.lower() == tag.lower()]
+        if clash:
+            problems.add(_problem_at(doc, ("languages", i), f"'{tag}' and '{clash[0]}' would share "
+                                     "one web address", "list each language once"))
+    if district.default_language not in district.languages:
+        problems.add(_problem_at(doc, ("default_language",),
+                                 f"'{district.default_language}' is not in `languages`",
+                                 "add the language the prose is written in to `languages`"))
+    return known
+
+
+def _language_fields(node: Any, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
+    """Every language tag inside a model, with its path (fields named `languages`, `instruction`, `staff`)."""
+    if isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            value = getattr(node, name)
+            if name in ("languages", "instruction", "staff") and isinstance(value, list) \
+                    and all(isinstance(v, str) for v in value):
+                if path or not isinstance(node, District):
+                    yield from (((*path, name, i), tag) for i, tag in enumerate(value))
+            else:
+                yield from _language_fields(value, (*path, name))
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _language_fields(item, (*path, i))
+
+
+def _check_district(district: District, doc: Document, problems: ProblemList) -> None:
+    """Date order of the application window and its events."""
+    app = district.application
+    if _as_date(app.deadline) < app.opens:
+        problems.add(_problem_at(doc, ("application", "deadline"),
+                                 "the deadline is before applications open",
+                                 f"applications open on {app.opens.isoformat()}"))
+    if app.results < _as_date(app.deadline):
+        problems.add(_problem_at(doc, ("application", "results"),
+                                 "results are announced before the deadline"))
+    for i, event in enumerate(app.help_sessions):
+        _check_event(event, doc, ("application", "help_sessions", i), problems)
+
+
+def _check_event(event: Any, doc: Document, path: Path_, problems: ProblemList) -> None:
+    if event.end is not None and event.end <= event.start:
+        problems.add(_problem_at(doc, (*path, "end"), "the event ends before it starts",
+                                 "check the date and the 24-hour time of `start` and `end`"))
+
+
+def _as_date(value: Any) -> Any:
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+def _check_school(school: School, doc: Document, district: District, files: SiteFiles,
+                  problems: ProblemList) -> None:
+    """References into the district vocabularies, image files, events."""
+    vocabularies = (("themes", school.themes, district.themes),
+                    ("services", school.services, district.services))
+    for field, keys, vocabulary in vocabularies:
+        for i, key in enumerate(keys):
+            _check_reference(key, vocabulary, field, doc, (field, i), problems)
+    for i, key in enumerate(school.admission.priorities):
+        _check_reference(key, district.priorities, "priorities", doc, ("admission", "priorities", i),
+                         problems)
+    for i, event in enumerate(school.events):
+        _check_event(event, doc, ("events", i), problems)
+    for i, image in enumerate(school.images):
+        _check_image(image.src, files, doc, ("images", i, "src"), problems)
+    if school.transportation.bus == "none" and school.transportation.zip_codes:
+        problems.add(_problem_at(doc, ("transportation", "zip_codes"),
+                                 "ZIP codes are listed but `bus: none` says there is no bus",
+                                 "remove zip_codes or set bus to free or limited", "warning"))
+
+
+def _check_reference(key: str, vocabulary: dict[str, Any], name: str, doc: Document, path: Path_,
+                     problems: ProblemList) -> None:
+    if key in vocabulary:
+        return
+    close = difflib.get_close_matches(key, list(vocabulary), n=1, cutoff=0.6)
+    hint = f"did you mean '{close[0]}'?" if close else \
+        f"use one of {', '.join(vocabulary) or '(none yet)'}, or add '{key}' to `{name}` in district.yaml"
+    problems.add(_problem_at(doc, path, f"'{key}' is not one of the district's {name}", hint))
+
+
+def _check_image(src: str, files: SiteFiles, doc: Document, path: Path_, problems: ProblemList) -> None:
+    relative = Path(src)
+    if relative.is_absolute() or ".." in relative.parts or "\\" in src:
+        problems.add(_problem_at(doc, path, f"'{src}' must be a path inside content/images/",
+                                 "write it like school-id/photo.jpg"))
+        return
+    if relative.suffix.lower() not in IMAGE_SUFFIXES:
+        problems.add(_problem_at(doc, path, f"'{src}' is not a supported image",
+                                 f"use one of {', '.join(IMAGE_SUFFIXES)}"))
+        return
+    target = files.images_dir / relative
+    if not target.is_file():
+        problems.add(_problem_at(doc, path, f"the image content/images/{src} does not exist",
+                                 "check the spelling and the folder"))
+        return
+    try:
+        target.resolve().relative_to(files.root.resolve())
+    except ValueError:
+        problems.add(_problem_at(doc, path, f"content/images/{src} links to a file outside the site folder",
+                                 "copy the image into content/images/ instead of linking it"))
+
+
+def _bind_prose(node: Any, prefix: str, doc: Document, path: Path_ = ()) -> None:
+    """Give every prose value its translation context and source line.
+
+    The context leaves out list positions (`schools/lincoln: events.title`), so reordering
+    events does not orphan their translations; vocabulary keys stay in (`district: themes.stem`).
+    """
+    if isinstance(node, Prose):
+        mark = doc.mark(path)
+        context = re.sub(r"\[\d+\]", "", dotted(path))
+        node.bind(f"{prefix}: {context}", doc.display, mark.line if mark else 0)
+    elif isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            _bind_prose(getattr(node, name), prefix, doc, (*path, name))
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            _bind_prose(item, prefix, doc, (*path, i))
+    elif isinstance(node, dict):
+        for key, item in node.items():
+            _bind_prose(item, prefix, doc, (*path, key))
