@@ -1,0 +1,114 @@
+"""Shared fixtures: the sample site, and small inline sites written into a temporary folder."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+
+from firstdoor.cli import cli
+
+REPO = Path(__file__).resolve().parent.parent
+TODAY = dt.date(2026, 11, 23)
+
+MINIMAL_DISTRICT: dict[str, Any] = {
+    "name": "Test District",
+    "base_url": "https://choice.test.example.org/",
+    "timezone": "America/Chicago",
+    "default_language": "en",
+    "languages": ["en", "es"],
+    "intro": "Magnet schools are free public schools.\n\nAny family can apply.",
+    "contact": {"phone": "+1 555 0100", "languages": ["en", "es"], "interpreter": True},
+    "application": {
+        "opens": "2026-11-01",
+        "deadline": "2027-01-29T17:00",
+        "results": "2027-03-15",
+        "apply_url": "https://apply.test.example.org/",
+        "how_it_works": "A computer picks names at random.",
+    },
+    "transportation": "The bus is free for most schools.",
+    "themes": {"stem": "Science and math", "arts": "Arts"},
+    "priorities": {"sibling": "A brother or sister attends"},
+    "services": {"english-learners": "English learner support"},
+}
+
+MINIMAL_SCHOOL: dict[str, Any] = {
+    "name": "Lincoln STEM Academy",
+    "themes": ["stem"],
+    "tagline": "Build, test and invent every day.",
+    "description": "Children learn science by doing.\n\n- Robots\n- Gardens",
+    "grades": "K-5",
+    "model": "whole-school",
+    "address": "1200 Lincoln Ave, Riverside, MN 55104",
+    "admission": {"method": "lottery"},
+    "transportation": {"bus": "free", "zip_codes": ["55104"]},
+}
+
+
+def write_site(root: Path, district: dict[str, Any] | None = None,
+               schools: dict[str, dict[str, Any] | str] | None = None,
+               files: dict[str, str | bytes] | None = None) -> Path:
+    """Write a small site: YAML from dicts (or raw text), plus any extra files."""
+    content = root / "content"
+    (content / "schools").mkdir(parents=True, exist_ok=True)
+    district_data = MINIMAL_DISTRICT if district is None else district
+    (content / "district.yaml").write_text(yaml.safe_dump(district_data, allow_unicode=True, sort_keys=False),
+                                           encoding="utf-8")
+    for school_id, data in (schools if schools is not None else {"lincoln": MINIMAL_SCHOOL}).items():
+        text = data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+        (content / "schools" / f"{school_id}.yaml").write_text(text, encoding="utf-8")
+    for relative, data in (files or {}).items():
+        target = root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            target.write_bytes(data)
+        else:
+            target.write_text(data, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def make_site(tmp_path: Path) -> Callable[..., Path]:
+    """Write an inline site into a fresh folder and return the folder."""
+    counter = iter(range(1000))
+
+    def make(**kwargs: Any) -> Path:
+        return write_site(tmp_path / f"site{next(counter)}", **kwargs)
+    return make
+
+
+@pytest.fixture
+def district() -> dict[str, Any]:
+    """A deep copy of the minimal district, to modify in a test."""
+    return copy.deepcopy(MINIMAL_DISTRICT)
+
+
+@pytest.fixture
+def school() -> dict[str, Any]:
+    """A deep copy of the minimal school, to modify in a test."""
+    return copy.deepcopy(MINIMAL_SCHOOL)
+
+
+def run_cli(*args: str | Path) -> Result:
+    """Run the `firstdoor` command in-process, as a user would type it."""
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def build_site(site: Path, out: Path | None = None, *extra: str) -> Result:
+    """Build a site with a fixed "today", so output does not depend on the test date."""
+    out = out or site / "_site"
+    return run_cli("build", "--site", site, "--out", out, "--today", TODAY.isoformat(), *extra)
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The embedded sample district built once per test session; returns the output folder."""
+    out = tmp_path_factory.mktemp("sample") / "_site"
+    result = build_site(REPO, out)
+    assert result.exit_code == 0, result.output
+    return out
