@@ -50,8 +50,10 @@ def cli() -> None:
               help="Use an --out folder that holds other files (they are moved aside, never deleted).")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Treat this date (YYYY-MM-DD) as today, for reproducible builds.")
+@click.option("--keep-going", is_flag=True,
+              help="Publish the other languages when a language's catalog is broken (exit code 1).")
 def build_command(site: Path, out: Path | None, languages: tuple[str, ...], force: bool,
-                  today: dt.datetime | None) -> None:
+                  today: dt.datetime | None, keep_going: bool) -> None:
     """Validate the content and build the whole site, in every language.
 
     \b
@@ -64,12 +66,18 @@ def build_command(site: Path, out: Path | None, languages: tuple[str, ...], forc
       python build.py --lang hmn
     """
     options = BuildOptions(out=out or site / "_site", languages=languages, force=force,
-                           today=today.date() if today else None)
+                           today=today.date() if today else None, keep_going=keep_going)
     report = run_or_exit(lambda: build(site, options))
     print_summary(report)
+    if report.left_out:
+        click.echo(f"published without: {', '.join(report.left_out)}", err=True)
+        sys.exit(1)
 
 
-def run_or_exit(action: Callable[[], BuildReport]) -> BuildReport:
+T = TypeVar("T")
+
+
+def run_or_exit(action: Callable[[], T]) -> T:
     """Run an engine action; print a `FirstdoorError` cleanly and exit with its code."""
     try:
         return action()
@@ -96,6 +104,81 @@ def print_summary(report: BuildReport) -> None:
     if untranslated:
         click.echo("shown in the source language for want of a translation: " + "; ".join(untranslated)
                    + " (see `firstdoor i18n status`)")
+
+
+@cli.group("i18n")
+def i18n_group() -> None:
+    """Translation workflow: extract catalogs for translators, report their status.
+
+    \b
+    Examples:
+      firstdoor i18n extract
+      firstdoor i18n status --fail-under 90
+    """
+
+
+@i18n_group.command("extract")
+@site_option
+def extract_command(site: Path) -> None:
+    """Refresh translations/*.pot and every language's .po catalogs.
+
+    Translations are kept; an entry whose source text changed is marked fuzzy (outdated,
+    not shown until a translator confirms it); removed entries are kept as obsolete.
+
+    \b
+    Examples:
+      firstdoor i18n extract
+      firstdoor i18n extract --site ../district
+    """
+    from firstdoor.extract import extract
+    from firstdoor.pipeline import load_site
+
+    validated = run_or_exit(lambda: load_site(site))
+    report = extract(validated, validated.languages)
+    for path in report.templates + report.catalogs:
+        note = " (new)" if path in report.created else ""
+        click.echo(f"wrote {path.relative_to(site.resolve()) if path.is_absolute() else path}{note}")
+
+
+@i18n_group.command("status")
+@site_option
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Text for people, JSON for CI and dashboards.")
+@click.option("--fail-under", type=click.FloatRange(0, 100), default=None, metavar="PERCENT",
+              help="Exit 1 when any language is less translated than this.")
+def status_command(site: Path, output_format: str, fail_under: float | None) -> None:
+    """Per language: interface and content strings translated, outdated and missing.
+
+    \b
+    Examples:
+      firstdoor i18n status
+      firstdoor i18n status --format json --fail-under 95
+    """
+    import dataclasses
+    import json
+
+    from firstdoor.pipeline import load_site, translation_folders
+    from firstdoor.status import translation_status
+
+    validated = run_or_exit(lambda: load_site(site))
+    report = translation_status(validated, validated.languages, translation_folders(validated))
+    if output_format == "json":
+        data = [dict(dataclasses.asdict(s), percent=s.percent) for s in report]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        for s in report:
+            click.echo(f"{s.tag:8} {s.percent:5.1f}%  interface {s.interface.translated}/{s.interface.total} "
+                       f"({s.interface.fuzzy} outdated, {s.interface.missing} missing)  content "
+                       f"{s.content.translated}/{s.content.total} ({s.content.fuzzy} outdated, "
+                       f"{s.content.missing} missing)")
+            for place in s.content.fuzzy_places + s.interface.fuzzy_places:
+                click.echo(f"    outdated: {place}")
+            for place in s.content.missing_places + s.interface.missing_places:
+                click.echo(f"    missing:  {place}")
+    below = [s.tag for s in report if fail_under is not None and s.percent < fail_under]
+    if below:
+        click.echo(f"under {fail_under:g}%: {', '.join(below)}", err=True)
+        sys.exit(1)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -7,7 +7,7 @@ leaves half a site; the output folder changes only when the whole build succeede
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -20,6 +20,7 @@ from firstdoor.outputs.sitemap import robots_txt, sitemap_xml
 from firstdoor.plan import build_languages, plan_pages
 from firstdoor.publish import Staging, check_output_folder
 from firstdoor.render import builtin_dir, create_environment, today_in
+from firstdoor.status import check_catalog
 from firstdoor.sources import find_site_files
 from firstdoor.validate import ValidatedSite, validate_site
 
@@ -34,6 +35,8 @@ class BuildOptions:
     force: bool = False
     today: dt.date | None = None
     """The date the build treats as today (upcoming events); the real date when None."""
+    keep_going: bool = False
+    """Leave out languages whose catalogs are broken instead of publishing nothing."""
 
 
 @dataclass
@@ -46,6 +49,8 @@ class BuildReport:
     languages: tuple[Language, ...] = ()
     warnings: tuple[Problem, ...] = ()
     misses: dict[str, Misses] = field(default_factory=dict)
+    left_out: tuple[str, ...] = ()
+    """Languages not built because their catalogs are broken (`--keep-going`)."""
 
 
 def load_site(site_dir: Path) -> ValidatedSite:
@@ -56,20 +61,43 @@ def load_site(site_dir: Path) -> ValidatedSite:
     return validate_site(files, problems)
 
 
-def load_catalogs(validated: ValidatedSite, languages: tuple[Language, ...]) -> dict[str, LanguageCatalogs]:
-    """The translations of every language to build; a broken catalog stops the build."""
+def translation_folders(validated: ValidatedSite) -> list[Path]:
+    """Where catalogs are read from: firstdoor's built-in ones, then the site's (which win)."""
     folders = [builtin_dir("translations")]
     site_translations = validated.files.translations_dir
     if site_translations.resolve() != folders[0].resolve():
         folders.append(site_translations)
+    return folders
+
+
+def load_catalogs(validated: ValidatedSite, languages: tuple[Language, ...], keep_going: bool = False,
+                  ) -> tuple[dict[str, LanguageCatalogs], list[Problem]]:
+    """The translations of every language to build, and warnings.
+
+    A broken catalog (syntax, placeholders, plural forms) stops the build; with
+    `keep_going` its language is left out instead and its errors become warnings.
+    """
     catalogs: dict[str, LanguageCatalogs] = {}
-    problems: list[Problem] = []
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
     for language in languages:
-        catalogs[language.tag], _, found = load_language_catalogs(language, folders, validated.files.root)
-        problems += found
-    if problems:
-        raise ContentError(problems)
-    return catalogs
+        loaded, files, found = load_language_catalogs(language, translation_folders(validated),
+                                                      validated.files.root)
+        for catalog_file in files:
+            found += check_catalog(catalog_file, language)
+        bad = [p for p in found if p.severity == "error"]
+        warnings += [p for p in found if p.severity == "warning"]
+        if bad and keep_going:
+            warnings += [replace(p, severity="warning") for p in bad]
+            warnings.append(Problem(file=f"translations/{language.tag}", severity="warning",
+                                    message=f"{language.english_name} ({language.tag}) was left out of this "
+                                    "build because of the errors above"))
+            continue
+        errors += bad
+        catalogs[language.tag] = loaded
+    if errors:
+        raise ContentError(errors + warnings)
+    return catalogs, warnings
 
 
 def build(site_dir: Path, options: BuildOptions) -> BuildReport:
@@ -80,14 +108,17 @@ def build(site_dir: Path, options: BuildOptions) -> BuildReport:
     if not languages:
         raise ContentError([Problem(file="--lang", message=f"none of {', '.join(options.languages)} is a "
                                     "language of this site", hint="use tags from `languages` in district.yaml")])
-    catalogs = load_catalogs(validated, languages)
+    catalogs, catalog_warnings = load_catalogs(validated, languages, options.keep_going)
+    left_out = tuple(lang.tag for lang in languages if lang.tag not in catalogs)
+    languages = tuple(lang for lang in languages if lang.tag in catalogs)
     pages = plan_pages(validated, languages)
     env = create_environment(validated.files.templates_dir)
     css_url, css = stylesheet(validated.files.templates_dir)
     today = today_in(ZoneInfo(validated.site.district.timezone), options.today)
     renderer = PageRenderer(validated, catalogs, env, languages, today, {"site.css": css_url})
-    report = BuildReport(out=options.out, languages=languages, warnings=validated.warnings,
-                         misses={lang.tag: Misses() for lang in languages})
+    report = BuildReport(out=options.out, languages=languages,
+                         warnings=validated.warnings + tuple(catalog_warnings),
+                         misses={lang.tag: Misses() for lang in languages}, left_out=left_out)
     rendered = [(spec, *renderer.page(spec)) for spec in pages]
     chooser, not_found = renderer.chooser(), renderer.not_found()
     base_url = validated.site.district.base_url

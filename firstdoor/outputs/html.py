@@ -110,6 +110,7 @@ class PageRenderer:
             "_": translator.gettext,
             "ngettext": translator.ngettext,
             "pgettext": translator.pgettext,
+            "N_": lambda message: message,
             "site": site,
             "district": site.district,
             "schools": views.schools_in_order(site),
