@@ -241,7 +241,7 @@ def _describe_field(model: type[BaseModel], path: Path_) -> str:
     if parent is None or not isinstance(path[-1], str):
         return ""
     info = parent.model_fields.get(path[-1])
-    return f" ({info.description})" if info and info.description else ""
+    return f" — {info.description}" if info and info.description else ""
 
 
 def _problem_at(doc: Document, path: Path_, message: str, hint: str | None = None,
