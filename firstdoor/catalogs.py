@@ -61,6 +61,8 @@ class LoadedCatalog:
     catalog: Catalog
     messages: dict[tuple[str | None, str], str | tuple[str, ...]] = field(default_factory=dict)
     lines: dict[tuple[str | None, str], int] = field(default_factory=dict)
+    plural_counts: dict[int, int] = field(default_factory=dict)
+    """Line of each plural entry's msgid -> how many msgstr[N] lines it really has."""
 
 
 def load_catalog(path: Path, root: Path) -> tuple[LoadedCatalog | None, list[Problem]]:
@@ -81,7 +83,7 @@ def load_catalog(path: Path, root: Path) -> tuple[LoadedCatalog | None, list[Pro
         catalog = read_po(raw.splitlines(keepends=True).__iter__(), abort_invalid=True)
     except Exception as exc:  # Babel raises several types for broken headers
         return None, [Problem(file=display, message=f"the catalog cannot be read: {exc}")]
-    loaded = LoadedCatalog(path=path, display=display, catalog=catalog)
+    loaded = LoadedCatalog(path=path, display=display, catalog=catalog, plural_counts=_plural_counts(text))
     for message in catalog:
         if not message.id or message.fuzzy:
             continue
@@ -99,3 +101,15 @@ def load_catalog(path: Path, root: Path) -> tuple[LoadedCatalog | None, list[Pro
         loaded.messages[key] = value
         loaded.lines[key] = message.lineno
     return loaded, []
+
+
+def _plural_counts(text: str) -> dict[int, int]:
+    """Count the msgstr[N] lines of every plural entry (Babel pads missing ones silently)."""
+    counts: dict[int, int] = {}
+    msgid_line = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("msgid "):
+            msgid_line = number
+        elif line.startswith("msgstr["):
+            counts[msgid_line] = counts.get(msgid_line, 0) + 1
+    return counts

@@ -137,12 +137,31 @@ def new_catalog(language: Language, project: str) -> Catalog:
     return catalog
 
 
-def write_catalog(catalog: Catalog, path: Path, template: bool = False) -> None:
-    """Write a catalog deterministically (no creation or revision timestamps)."""
+def _fit_plurals(catalog: Catalog, language: Language) -> None:
+    """Give the catalog the language's plural rule, trimming extra forms a tool may have written."""
+    catalog._num_plurals = language.nplurals  # Babel offers no setter for catalogs without a CLDR locale
+    catalog._plural_expr = language.plural_forms.split("plural=", 1)[-1].rstrip("; ")
+    for message in catalog:
+        if isinstance(message.string, (tuple, list)) and len(message.string) > language.nplurals:
+            message.string = tuple(message.string[:language.nplurals])
+
+
+def write_catalog(catalog: Catalog, path: Path, template: bool = False, plural_forms: str | None = None) -> None:
+    """Write a catalog deterministically (no creation or revision timestamps).
+
+    Babel leaves out the Plural-Forms header for languages CLDR lacks (Hmong) and then
+    reads such a file back as having two forms, so the language's rule is always written.
+    """
+    if plural_forms is None and not template:
+        plural_forms = f"nplurals={catalog.num_plurals}; plural={catalog.plural_expr};"
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=76, include_previous=not template, omit_header=False)
     lines = [line for line in buffer.getvalue().decode("utf-8").splitlines(keepends=True)
-             if not line.startswith(('"POT-Creation-Date:', '"PO-Revision-Date:', '"Generated-By:'))]
+             if not line.startswith(('"POT-Creation-Date:', '"PO-Revision-Date:', '"Generated-By:',
+                                     '"Plural-Forms:'))]
+    if plural_forms:
+        at = next(i for i, line in enumerate(lines) if line.startswith('"Content-Type:'))
+        lines.insert(at, f'"Plural-Forms: {plural_forms}\\n"\n')
     path.parent.mkdir(parents=True, exist_ok=True)
     text = "".join(lines)
     if not path.exists() or path.read_text(encoding="utf-8") != text:
@@ -173,6 +192,7 @@ def extract(validated: ValidatedSite, languages: tuple[Language, ...]) -> Extrac
                 catalog = new_catalog(language, domain)
                 created.append(path)
             catalog.update(template, no_fuzzy_matching=False, update_header_comment=False)
-            write_catalog(catalog, path)
+            _fit_plurals(catalog, language)
+            write_catalog(catalog, path, plural_forms=language.plural_forms)
             catalogs.append(path)
     return ExtractReport(tuple(written_templates), tuple(catalogs), tuple(created))

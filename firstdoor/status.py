@@ -23,7 +23,7 @@ from firstdoor.languages import Language
 if TYPE_CHECKING:
     from firstdoor.validate import ValidatedSite
 
-_PYTHON_FORMAT = re.compile(r"%\((\w+)\)[sd]|%[sd]")
+_PYTHON_FORMAT = re.compile(r"%\(\w+\)[sd]|%[sd]")
 _BRACES = re.compile(r"\{\w*\}")
 _LINK_TARGET = re.compile(r"\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 _TAG = re.compile(r"<\s*/?\s*([a-zA-Z][a-zA-Z0-9]*)")
@@ -99,27 +99,44 @@ def _place(message: Message, where: str) -> str:
 def check_catalog(loaded: LoadedCatalog, language: Language) -> list[Problem]:
     """Placeholders and plural forms of every translated entry of a catalog."""
     problems: list[Problem] = []
+    if loaded.catalog.num_plurals != language.nplurals:
+        problems.append(Problem(
+            file=loaded.display, line=1, message=f"the header says nplurals={loaded.catalog.num_plurals}, but "
+            f"{language.english_name} has {language.nplurals} plural forms",
+            hint=f"set the header to Plural-Forms: {language.plural_forms}"))
     for message in loaded.catalog:
-        if not message.id or message.fuzzy or not _has_string(message):
+        if not message.id or message.fuzzy:
             continue
         line = message.lineno
         ids = message.id if isinstance(message.id, (tuple, list)) else (message.id,)
-        strings = message.string if isinstance(message.string, (tuple, list)) else (message.string,)
-        if isinstance(message.string, (tuple, list)) and len(strings) != language.nplurals:
+        written = loaded.plural_counts.get(line, 0)
+        if len(ids) > 1 and written and written != language.nplurals:
             problems.append(Problem(
-                file=loaded.display, line=line, message=f"{len(strings)} plural forms, but "
+                file=loaded.display, line=line, message=f"{written} plural forms, but "
                 f"{language.english_name} has {language.nplurals}",
                 hint=f"give msgstr[0] to msgstr[{language.nplurals - 1}] (Plural-Forms: {language.plural_forms})"))
+            continue
+        if not _has_string(message):
+            continue
+        strings = message.string if isinstance(message.string, (tuple, list)) else (message.string,)
         for text in strings:
-            problems += _placeholder_problems(ids[0], text, loaded.display, line)
+            problems += _placeholder_problems(ids[-1], text, loaded.display, line, plural=len(ids) > 1)
     return problems
 
 
-def _placeholder_problems(source: str, text: str, display: str, line: int) -> list[Problem]:
+def _placeholder_problems(source: str, text: str, display: str, line: int, plural: bool = False,
+                          ) -> list[Problem]:
+    """Placeholders and link addresses of `source` that `text` drops, changes or adds.
+
+    In plural entries the count itself may be left out ("one school" in words), as gettext allows.
+    """
     problems = []
     for label, pattern in (("placeholder", _PYTHON_FORMAT), ("placeholder", _BRACES),
                            ("link address", _LINK_TARGET)):
         wanted, found = sorted(pattern.findall(source)), sorted(pattern.findall(text))
+        if plural:
+            wanted = [p for p in wanted if p not in ("%(num)d", "%d")]
+            found = [p for p in found if p not in ("%(num)d", "%d")]
         if wanted != found:
             lost = sorted(set(wanted) - set(found)) or wanted
             added = sorted(set(found) - set(wanted))
