@@ -121,6 +121,7 @@ class PageRenderer:
             "has_own_deadline": lambda school: views.has_own_deadline(site, school),
             "deadline_for": site.deadline_for,
             "today": self.today,
+            "days_left": views.next_deadline_days(site, self.today),
             "page_kinds": LANGUAGE_PAGES,
             "notice_slot": NOTICE_SLOT,
         }
