@@ -140,6 +140,16 @@ class Translator:
                 shown.append(ShownBlock(block, block.text, self.source.tag, self._fallback_dir(self.source)))
         return self.renderer.blocks(shown)
 
+    def markdown_summary(self, prose: Prose) -> Markup:
+        """The first paragraph of Markdown prose, translated: the plain summary districts write first."""
+        first = split_blocks(prose.text)[:1]
+        if not first:
+            return Markup("")
+        found = self.lookup(prose, first[0].text)
+        shown = ShownBlock(first[0], found) if found is not None else \
+            ShownBlock(first[0], first[0].text, self.source.tag, self._fallback_dir(self.source))
+        return self.renderer.blocks([shown])
+
     def _fallback_dir(self, shown: Language) -> str | None:
         return shown.direction if shown.direction != self.language.direction else None
 

@@ -120,6 +120,22 @@ class Application(Model):
     """In-person help completing the application."""
 
 
+class Area(Model):
+    """A neighborhood or feeder pattern families know by name, made of ZIP codes."""
+
+    name: Text
+    """The area's name, as families say it."""
+    zip_codes: Annotated[list[ZipCode], Field(min_length=1)]
+    """The ZIP codes the area covers."""
+
+
+class PrintSettings(Model):
+    """What firstdoor prints besides the web pages."""
+
+    zip_sheets: bool = False
+    """Make a one-page PDF per ZIP code and area (opt-in: state-sized sites have thousands)."""
+
+
 class District(Model):
     """`content/district.yaml`: the district, its languages, the application window."""
 
@@ -151,6 +167,10 @@ class District(Model):
     """Vocabulary of admission priorities: key and label."""
     services: dict[VocabularyKey, Text] = {}
     """Vocabulary of school services: key and label."""
+    areas: dict[VocabularyKey, Area] = {}
+    """Neighborhoods or feeder patterns, each a name and its ZIP codes."""
+    print: PrintSettings = PrintSettings()
+    """Printed material settings."""
 
 
 class Location(Model):

@@ -12,10 +12,11 @@ from typing import Literal
 
 from firstdoor.languages import Language
 from firstdoor.validate import ValidatedSite
+from firstdoor.views import neighborhoods
 
-PageKind = Literal["home", "school", "apply", "transportation", "events"]
+PageKind = Literal["home", "school", "apply", "transportation", "events", "zips", "zip", "area"]
 
-LANGUAGE_PAGES: tuple[PageKind, ...] = ("home", "apply", "transportation", "events")
+LANGUAGE_PAGES: tuple[PageKind, ...] = ("home", "apply", "transportation", "events", "zips")
 """District pages every language has, besides one page per school."""
 
 
@@ -29,11 +30,13 @@ class PageSpec:
     slug: str
     """The language as it appears in the URL (`zh-hans`)."""
     school_id: str | None = None
+    key: str | None = None
+    """The ZIP code or area id of a neighborhood page."""
 
     @property
     def url(self) -> str:
         """The page's address below the site root, with a trailing slash (`es/schools/x/`)."""
-        return page_url(self.kind, self.slug, self.school_id)
+        return page_url(self.kind, self.slug, self.school_id or self.key)
 
     @property
     def path(self) -> str:
@@ -42,16 +45,23 @@ class PageSpec:
 
     @property
     def template(self) -> str:
-        """The Jinja template that renders this kind of page."""
-        return f"{self.kind}.html"
+        """The Jinja template that renders this kind of page (ZIP codes and areas share one)."""
+        return "zip.html" if self.kind == "area" else f"{self.kind}.html"
 
 
-def page_url(kind: PageKind, slug: str, school_id: str | None = None) -> str:
-    """The documented URL of a page (see README, "URL layout"); never change these lightly."""
+def page_url(kind: PageKind, slug: str, key: str | None = None) -> str:
+    """The documented URL of a page (see README, "URL layout"); never change these lightly.
+
+    `key` is the school id of a school page, the ZIP code or area id of a neighborhood page.
+    """
     if kind == "home":
         return f"{slug}/"
     if kind == "school":
-        return f"{slug}/schools/{school_id}/"
+        return f"{slug}/schools/{key}/"
+    if kind == "zips":
+        return f"{slug}/zip/"
+    if kind in ("zip", "area"):
+        return f"{slug}/{kind}/{key}/"
     return f"{slug}/{kind}/"
 
 
@@ -71,4 +81,6 @@ def plan_pages(validated: ValidatedSite, languages: tuple[Language, ...]) -> lis
             pages.append(PageSpec(kind, language.tag, language.slug))
         for school_id in validated.site.schools:
             pages.append(PageSpec("school", language.tag, language.slug, school_id))
+        for place in neighborhoods(validated.site):
+            pages.append(PageSpec(place.kind, language.tag, language.slug, key=place.key))
     return pages

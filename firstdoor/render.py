@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError,
-                    pass_context)
+                    TemplateNotFound, pass_context)
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
@@ -107,6 +107,10 @@ def render_template(env: Environment, name: str, context: dict[str, Any], label:
     """Render one template, turning a template mistake into a clear error naming the page."""
     try:
         return env.get_template(name).render(context)
+    except TemplateNotFound as exc:
+        raise ContentError([Problem(file=f"templates/{exc.name}", message=f"the template {exc.name} is missing "
+                                    f"(needed for {label})", hint="restore it from firstdoor's default templates, "
+                                    "or delete your copy's folder so the defaults are used")]) from None
     except TemplateError as exc:
         lineno = getattr(exc, "lineno", None)
         source = getattr(exc, "filename", None) or name

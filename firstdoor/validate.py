@@ -76,6 +76,7 @@ def validate_site(files: SiteFiles, initial: list[Problem] | None = None) -> Val
     _check_district(district, district_doc, problems)
     for school_id, school in schools.items():
         _check_school(school, school_docs[school_id], district, files, problems)
+    _check_areas(district, schools, district_doc, problems)
     if not files.schools:
         problems.add(Problem(file="content/schools/", severity="warning",
                              message="there are no school files yet",
@@ -322,6 +323,19 @@ def _check_district(district: District, doc: Document, problems: ProblemList) ->
                                  "results are announced before the deadline"))
     for i, event in enumerate(app.help_sessions):
         _check_event(event, doc, ("application", "help_sessions", i), problems)
+
+
+def _check_areas(district: District, schools: dict[str, School], doc: Document, problems: ProblemList) -> None:
+    """Warn about area ZIP codes no school's bus serves (a sheet that lists no school)."""
+    served = {code for school in schools.values() if school.transportation.bus != "none"
+              for code in school.transportation.zip_codes}
+    for area_id, area in district.areas.items():
+        for i, code in enumerate(area.zip_codes):
+            if code not in served:
+                problems.add(_problem_at(doc, ("areas", area_id, "zip_codes", i),
+                                         f"no school's bus serves ZIP code {code}",
+                                         "check the ZIP code, or add it to a school's transportation.zip_codes",
+                                         "warning"))
 
 
 def _check_event(event: Any, doc: Document, path: Path_, problems: ProblemList) -> None:

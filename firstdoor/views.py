@@ -101,3 +101,59 @@ def next_deadline_days(site: Site, today: dt.date) -> int | None:
     day = deadline.date() if isinstance(deadline, dt.datetime) else deadline
     days = (day - today).days
     return days if days >= 0 else None
+
+
+Level = Literal["early", "elementary", "middle", "high"]
+LEVELS: tuple[Level, ...] = ("early", "elementary", "middle", "high")
+
+
+def entry_level(school: School) -> Level:
+    """The level a family enters the school at, from its lowest grade."""
+    first = school.grades.numbers()[0]
+    if first < 0:
+        return "early"
+    if first <= 5:
+        return "elementary"
+    return "middle" if first <= 8 else "high"
+
+
+@dataclass(frozen=True)
+class Neighborhood:
+    """The schools a child from a ZIP code (or a named area) can take a school bus to."""
+
+    kind: Literal["zip", "area"]
+    key: str
+    """The ZIP code, or the area's id."""
+    zip_codes: tuple[str, ...]
+    groups: tuple[tuple[Level, tuple[tuple[str, School], ...]], ...]
+    """Schools with a bus, by entry level, alphabetical within each level."""
+    others: int
+    """How many other schools families can still choose, with no bus from here."""
+
+    @property
+    def count(self) -> int:
+        """How many schools a bus from here serves."""
+        return sum(len(schools) for _, schools in self.groups)
+
+
+def neighborhood(site: Site, kind: Literal["zip", "area"], key: str, zip_codes: tuple[str, ...]) -> Neighborhood:
+    """The schools whose free or limited bus serves any of `zip_codes`, grouped by entry level."""
+    wanted = set(zip_codes)
+    served = [(school_id, school) for school_id, school in schools_in_order(site)
+              if school.transportation.bus != "none" and wanted & set(school.transportation.zip_codes)]
+    groups = tuple((level, tuple(item for item in served if entry_level(item[1]) == level)) for level in LEVELS)
+    return Neighborhood(kind, key, zip_codes, tuple(g for g in groups if g[1]), len(site.schools) - len(served))
+
+
+def neighborhoods(site: Site) -> list[Neighborhood]:
+    """Every served ZIP code, then every named area, in order."""
+    result = [neighborhood(site, "zip", code, (code,)) for code in bus_by_zip(site)]
+    result += [neighborhood(site, "area", area_id, tuple(area.zip_codes))
+               for area_id, area in sorted(site.district.areas.items())]
+    return result
+
+
+def next_help_session(site: Site, today: dt.date) -> Event | None:
+    """The first help session from `today` on, if any."""
+    upcoming = [e for e in site.district.application.help_sessions if e.start.date() >= today]
+    return min(upcoming, key=lambda e: e.start) if upcoming else None

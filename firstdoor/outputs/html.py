@@ -57,6 +57,12 @@ class PageRenderer:
             context.update(school_id=spec.school_id, school=school,
                            school_timeline=views.timeline(self.site, school),
                            school_deadline=self.site.deadline_for(school))
+        if spec.kind in ("zip", "area") and spec.key is not None:
+            codes = (spec.key,) if spec.kind == "zip" else tuple(self.site.district.areas[spec.key].zip_codes)
+            context.update(place=views.neighborhood(self.site, spec.kind, spec.key, codes),
+                           area=self.site.district.areas.get(spec.key) if spec.kind == "area" else None,
+                           page_url_home=page_url("home", translator.language.slug),
+                           lottery_summary=translator.markdown_summary(self.site.district.application.how_it_works))
         html = render_template(self.env, spec.template, context, f"{spec.url} ({spec.language})")
         notice = ""
         if translator.misses:
@@ -82,7 +88,8 @@ class PageRenderer:
         return render_template(self.env, "404.html", context, "404.html")
 
     def _alternates(self, spec: PageSpec) -> list[Alternate]:
-        return [Alternate(lang, page_url(spec.kind, lang.slug, spec.school_id)) for lang in self.languages]
+        return [Alternate(lang, page_url(spec.kind, lang.slug, spec.school_id or spec.key))
+                for lang in self.languages]
 
     def _context(self, here: str, translator: Translator, tag: str) -> dict[str, Any]:
         site = self.site
@@ -92,8 +99,8 @@ class PageRenderer:
         def url(target: str) -> str:
             return relative_url(here, target)
 
-        def link(kind: str, school_id: str | None = None) -> str:
-            return url(page_url(kind, language.slug, school_id))  # type: ignore[arg-type]
+        def link(kind: str, key: str | None = None) -> str:
+            return url(page_url(kind, language.slug, key))  # type: ignore[arg-type]
 
         return {
             "here": here,
@@ -118,6 +125,9 @@ class PageRenderer:
             "upcoming_events": upcoming,
             "past_events": past,
             "bus_by_zip": views.bus_by_zip(site),
+            "neighborhoods": views.neighborhoods(site),
+            "next_help_session": views.next_help_session(site, self.today),
+            "entry_level": views.entry_level,
             "has_own_deadline": lambda school: views.has_own_deadline(site, school),
             "deadline_for": site.deadline_for,
             "today": self.today,
