@@ -99,7 +99,7 @@ def load_catalog(path: Path, root: Path) -> tuple[LoadedCatalog | None, list[Pro
             value = strings
         key = (message.context, msgid)
         loaded.messages[key] = value
-        loaded.lines[key] = message.lineno
+        loaded.lines[key] = message.lineno or 0
     return loaded, []
 
 

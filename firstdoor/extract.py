@@ -139,8 +139,9 @@ def new_catalog(language: Language, project: str) -> Catalog:
 
 def _fit_plurals(catalog: Catalog, language: Language) -> None:
     """Give the catalog the language's plural rule, trimming extra forms a tool may have written."""
-    catalog._num_plurals = language.nplurals  # Babel offers no setter for catalogs without a CLDR locale
-    catalog._plural_expr = language.plural_forms.split("plural=", 1)[-1].rstrip("; ")
+    # Babel offers no setter for the plural rule of a catalog without a CLDR locale.
+    catalog._num_plurals = language.nplurals  # type: ignore[assignment]
+    catalog._plural_expr = language.plural_forms.split("plural=", 1)[-1].rstrip("; ")  # type: ignore[assignment]
     for message in catalog:
         if isinstance(message.string, (tuple, list)) and len(message.string) > language.nplurals:
             message.string = tuple(message.string[:language.nplurals])

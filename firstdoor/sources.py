@@ -187,6 +187,9 @@ def load_yaml(path: Path, root: Path) -> tuple[Document | None, list[Problem]]:
         return None, [_syntax_problem(exc, display)]
     except yaml.YAMLError as exc:
         return None, [Problem(file=display, message=f"not valid YAML: {exc}")]
+    if node is None:
+        return None, [Problem(file=display, line=1, message="the file has only comments, no keys",
+                              hint="write the keys the content reference lists, or delete the file")]
     document = Document(path=path, display=display, data=None)
     builder = _Builder(document)
     try:
@@ -261,6 +264,7 @@ class _Builder:
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)
         return self._scalar(node)
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[Any, Any]:

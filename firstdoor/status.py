@@ -107,7 +107,7 @@ def check_catalog(loaded: LoadedCatalog, language: Language) -> list[Problem]:
     for message in loaded.catalog:
         if not message.id or message.fuzzy:
             continue
-        line = message.lineno
+        line = message.lineno or 0
         ids = message.id if isinstance(message.id, (tuple, list)) else (message.id,)
         written = loaded.plural_counts.get(line, 0)
         if len(ids) > 1 and written and written != language.nplurals:
@@ -120,7 +120,7 @@ def check_catalog(loaded: LoadedCatalog, language: Language) -> list[Problem]:
             continue
         strings = message.string if isinstance(message.string, (tuple, list)) else (message.string,)
         for text in strings:
-            problems += _placeholder_problems(ids[-1], text, loaded.display, line, plural=len(ids) > 1)
+            problems += _placeholder_problems(ids[-1], text or "", loaded.display, line, plural=len(ids) > 1)
     return problems
 
 

@@ -72,6 +72,7 @@ def test_bom_and_crlf_are_accepted(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("data, fragment", [
     (b"", "the file is empty"),
+    (b"# just a comment\n", "the file has only comments, no keys"),
     (b"name: caf\xe9\n", "not UTF-8"),
     (b"\x00\x01binary", "binary file"),
 ])
