@@ -15,7 +15,9 @@ from firstdoor.errors import ContentError, Problem
 from firstdoor.i18n import LanguageCatalogs, Misses, load_language_catalogs
 from firstdoor.languages import Language
 from firstdoor.outputs.assets import content_images, stylesheet
+from firstdoor.outputs.feeds import feed_files
 from firstdoor.outputs.html import PageRenderer
+from firstdoor.outputs.opendata import open_data_files
 from firstdoor.outputs.sitemap import robots_txt, sitemap_xml
 from firstdoor.plan import build_languages, plan_pages
 from firstdoor.publish import Staging, check_output_folder
@@ -133,6 +135,9 @@ def build(site_dir: Path, options: BuildOptions) -> BuildReport:
         stage.write(css_url.split("?")[0], css)
         for target, source in content_images(validated.site, validated.files.images_dir):
             stage.copy(target, source)
+        for path, text in open_data_files(validated.site, languages) + \
+                feed_files(validated.site, renderer.translators, renderer.formatters, today):
+            stage.write(path, text)
         report.files = len(stage.written)
     report.pages = len(pages)
     return report
