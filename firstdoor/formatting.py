@@ -43,6 +43,14 @@ class Formatter:
             pattern = "EEEE, " + self.language.date_format
         return self._format_date(value, pattern)
 
+    def day_month(self, value: dt.date) -> str:
+        """Day and month without the year, for short spoken spots: "January 31", "31 de enero"."""
+        if self.language.date_format:  # the language's own order, without the year
+            pattern = re.sub(r"[,\s]*\by+\b[.,\s]*", " ", self.language.date_format).strip()
+        else:
+            pattern = self.language.locale.datetime_skeletons["MMMMd"].pattern
+        return self._format_date(value, pattern)
+
     def time(self, value: dt.time | dt.datetime) -> str:
         """A time of day in the language's clock: "5:00 PM", "17:00", "下午5:00"."""
         clock = value.timetz() if isinstance(value, dt.datetime) else value

@@ -18,6 +18,7 @@ from firstdoor.outputs.assets import content_images, stylesheet
 from firstdoor.outputs.feeds import feed_files
 from firstdoor.outputs.html import PageRenderer
 from firstdoor.outputs.opendata import open_data_files
+from firstdoor.outputs.outreach import kit_files
 from firstdoor.outputs.sitemap import robots_txt, sitemap_xml
 from firstdoor.plan import build_languages, plan_pages
 from firstdoor.publish import Staging, check_output_folder
@@ -138,6 +139,9 @@ def build(site_dir: Path, options: BuildOptions) -> BuildReport:
         for path, text in open_data_files(validated.site, languages) + \
                 feed_files(validated.site, renderer.translators, renderer.formatters, today):
             stage.write(path, text)
+        for language in languages:
+            for path, data in kit_files(renderer.kits[language.tag], language.slug):
+                stage.write(path, data)
         report.files = len(stage.written)
     report.pages = len(pages)
     return report

@@ -14,9 +14,9 @@ from firstdoor.languages import Language
 from firstdoor.validate import ValidatedSite
 from firstdoor.views import neighborhoods
 
-PageKind = Literal["home", "school", "apply", "transportation", "events", "zips", "zip", "area"]
+PageKind = Literal["home", "school", "apply", "transportation", "events", "zips", "zip", "area", "outreach"]
 
-LANGUAGE_PAGES: tuple[PageKind, ...] = ("home", "apply", "transportation", "events", "zips")
+LANGUAGE_PAGES: tuple[PageKind, ...] = ("home", "apply", "transportation", "events", "zips", "outreach")
 """District pages every language has, besides one page per school."""
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError,
-                    TemplateNotFound, pass_context)
+                    TemplateNotFound, pass_context, select_autoescape)
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
@@ -38,7 +38,7 @@ def create_environment(site_templates: Path) -> Environment:
         folders.append(default)
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(str(folder)) for folder in folders]),
-        autoescape=True,
+        autoescape=select_autoescape(["html", "xml"], default_for_string=True, default=False),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

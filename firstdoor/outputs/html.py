@@ -46,11 +46,13 @@ class PageRenderer:
         self.translators = {tag: Translator(c, source, renderer) for tag, c in catalogs.items()}
         self.formatters = {lang.tag: Formatter(lang, validated.known_languages) for lang in languages}
         self.base_url = self.site.district.base_url.rstrip("/") + "/"
+        self.kits: dict[str, Any] = {}
+        """Outreach kits per language, built once for the kit page and its files."""
 
     def page(self, spec: PageSpec) -> tuple[str, Misses]:
         """Render one page; return its HTML and what it showed untranslated."""
         translator = self.translators[spec.language].for_page()
-        context = self._context(spec.url, translator, spec.language)
+        context = self.context_for(spec.url, translator, spec.language)
         context.update(page=spec, alternates=self._alternates(spec))
         if spec.school_id is not None:
             school = self.site.schools[spec.school_id]
@@ -63,6 +65,9 @@ class PageRenderer:
                            area=self.site.district.areas.get(spec.key) if spec.kind == "area" else None,
                            page_url_home=page_url("home", translator.language.slug),
                            lottery_summary=translator.markdown_summary(self.site.district.application.how_it_works))
+        if spec.kind == "outreach":
+            from firstdoor.outputs.outreach import build_kits  # the kit module builds on this one
+            context["kits"] = self.kits.setdefault(spec.language, build_kits(self, spec.language))
         html = render_template(self.env, spec.template, context, f"{spec.url} ({spec.language})")
         notice = ""
         if translator.misses:
@@ -73,7 +78,7 @@ class PageRenderer:
         """The language chooser at the site root: every language by its own name."""
         source = self.validated.source_language
         translator = self.translators[source.tag].for_page()
-        context = self._context("", translator, source.tag)
+        context = self.context_for("", translator, source.tag)
         context["choices"] = [(lang, page_url("home", lang.slug), self.translators[lang.tag])
                               for lang in self.languages]
         return render_template(self.env, "chooser.html", context, "index.html")
@@ -82,7 +87,7 @@ class PageRenderer:
         """The 404 page: a short message in every language, with absolute links home."""
         source = self.validated.source_language
         translator = self.translators[source.tag].for_page()
-        context = self._context("404.html", translator, source.tag)
+        context = self.context_for("404.html", translator, source.tag)
         context["choices"] = [(lang, self.base_url + page_url("home", lang.slug), self.translators[lang.tag])
                               for lang in self.languages]
         return render_template(self.env, "404.html", context, "404.html")
@@ -91,7 +96,8 @@ class PageRenderer:
         return [Alternate(lang, page_url(spec.kind, lang.slug, spec.school_id or spec.key))
                 for lang in self.languages]
 
-    def _context(self, here: str, translator: Translator, tag: str) -> dict[str, Any]:
+    def context_for(self, here: str, translator: Translator, tag: str) -> dict[str, Any]:
+        """What every template of one language can use, with links relative to the page at `here`."""
         site = self.site
         language = translator.language
         upcoming, past = views.split_upcoming(views.all_events(site), self.today)
