@@ -105,3 +105,20 @@ def test_plural_rules() -> None:
     assert [arabic(n) for n in (0, 1, 2, 3, 10, 11, 99, 100, 102)] == [0, 1, 2, 3, 3, 4, 4, 5, 5]
     assert resolve_language("zh-Hans").plural_forms == "nplurals=1; plural=0;"
     assert resolve_language("hmn").nplurals == 1
+
+
+SAMPLE_DEADLINES = {
+    "en": "Sunday, January 31, 2027, 5:00 PM CST",
+    "es": "domingo, 31 de enero de 2027, 17:00 CST",
+    "zh-hans": "2027年1月31日星期日 17:00 CST",
+    "vi": "17:00 CST Chủ Nhật, 31 tháng 1, 2027",
+    "ar": "الأحد، 31 يناير 2027، 5:00 م CST",
+    "hmn": "Hnub Xya, 31 Lub Ib Hlis 2027, 5:00 PM CST",
+    "so": "Axad, Janaayo 31, 2027 5:00 GD CST",
+}
+
+
+@pytest.mark.parametrize("slug, deadline", SAMPLE_DEADLINES.items())
+def test_sample_deadline_on_every_language_home_page(sample_build, slug: str, deadline: str) -> None:  # type: ignore[no-untyped-def]
+    html = plain((sample_build / slug / "index.html").read_text(encoding="utf-8"))
+    assert f'<time datetime="2027-01-31T17:00:00-06:00">{deadline}</time>' in html
