@@ -12,6 +12,7 @@ from firstdoor import views
 from firstdoor.formatting import Formatter
 from firstdoor.i18n import LanguageCatalogs, Misses, Translator
 from firstdoor.languages import Language
+from firstdoor.outputs.outreach import Kit, build_kits
 from firstdoor.plan import LANGUAGE_PAGES, PageSpec, page_url
 from firstdoor.prose import ProseRenderer
 from firstdoor.render import relative_url, render_template
@@ -46,7 +47,7 @@ class PageRenderer:
         self.translators = {tag: Translator(c, source, renderer) for tag, c in catalogs.items()}
         self.formatters = {lang.tag: Formatter(lang, validated.known_languages) for lang in languages}
         self.base_url = self.site.district.base_url.rstrip("/") + "/"
-        self.kits: dict[str, Any] = {}
+        self.kits: dict[str, list[Kit]] = {}
         """Outreach kits per language, built once for the kit page and its files."""
 
     def page(self, spec: PageSpec) -> tuple[str, Misses]:
@@ -66,7 +67,6 @@ class PageRenderer:
                            page_url_home=page_url("home", translator.language.slug),
                            lottery_summary=translator.markdown_summary(self.site.district.application.how_it_works))
         if spec.kind == "outreach":
-            from firstdoor.outputs.outreach import build_kits  # the kit module builds on this one
             context["kits"] = self.kits.setdefault(spec.language, build_kits(self, spec.language))
         html = render_template(self.env, spec.template, context, f"{spec.url} ({spec.language})")
         notice = ""

@@ -13,13 +13,15 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from firstdoor.model import School
-from firstdoor.outputs.html import PageRenderer
 from firstdoor.plan import page_url
 from firstdoor.render import render_template
 from firstdoor.sms import SmsCount, count_sms, gsm_friendly
+
+if TYPE_CHECKING:  # the page renderer uses this module for the kit page
+    from firstdoor.outputs.html import PageRenderer
 
 WORDS_PER_SECOND = 2.5
 """A calm announcer's pace in English, used for every language written with spaces."""
@@ -89,7 +91,7 @@ def short_url(url: str) -> str:
     return re.sub(r"^https?://", "", url).rstrip("/")
 
 
-def build_kits(renderer: PageRenderer, tag: str) -> list[Kit]:
+def build_kits(renderer: "PageRenderer", tag: str) -> list[Kit]:
     """The district's kit, then every school's, in one language."""
     translator = renderer.translators[tag].for_page()
     slug = translator.language.slug
@@ -109,11 +111,11 @@ def build_kits(renderer: PageRenderer, tag: str) -> list[Kit]:
     return kits
 
 
-def _render(renderer: PageRenderer, name: str, context: dict[str, Any], label: str) -> str:
+def _render(renderer: "PageRenderer", name: str, context: dict[str, Any], label: str) -> str:
     return render_template(renderer.env, f"outreach/{name}", context, label).strip()
 
 
-def _items(renderer: PageRenderer, context: dict[str, Any], key: str) -> list[KitItem]:
+def _items(renderer: "PageRenderer", context: dict[str, Any], key: str) -> list[KitItem]:
     label = f"outreach kit {key} ({context['lang'].tag})"
     variants = [gsm_friendly(line.strip())
                 for line in _render(renderer, "sms.txt", context, label).splitlines() if line.strip()]
