@@ -135,8 +135,9 @@ def _placeholder_problems(source: str, text: str, display: str, line: int, plura
                            ("link address", _LINK_TARGET)):
         wanted, found = sorted(pattern.findall(source)), sorted(pattern.findall(text))
         if plural:
-            wanted = [p for p in wanted if p not in ("%(num)d", "%d")]
-            found = [p for p in found if p not in ("%(num)d", "%d")]
+            count = ("%(num)d", "%(num)s", "%d")
+            wanted = [p for p in wanted if p not in count]
+            found = [p for p in found if p not in count]
         if wanted != found:
             lost = sorted(set(wanted) - set(found)) or wanted
             added = sorted(set(found) - set(wanted))

@@ -42,3 +42,10 @@ def test_build_py_is_firstdoor_build(tmp_path: Path) -> None:
                            "--lang", "en", "--today", "2026-11-23"], capture_output=True, text=True, cwd=REPO)
     assert done.returncode == 0, done.stderr
     assert (out / "en" / "index.html").is_file()
+
+
+def test_building_only_a_language_other_than_the_source(tmp_path: Path) -> None:
+    """Regression: the chooser and 404 pages assumed the source language was built."""
+    result = build_site(REPO, tmp_path / "out", "--lang", "ar")
+    assert result.exit_code == 0, result.output
+    assert 'lang="ar"' in (tmp_path / "out" / "index.html").read_text()

@@ -215,3 +215,9 @@ def test_haitian_creole_pages(make_site: Callable[..., Path], district: dict[str
     assert build_site(site).exit_code == 0
     html = (site / "_site" / "ht" / "index.html").read_text()
     assert "29 janvye 2027" in html and "janvier" not in html
+
+
+def test_plural_count_may_be_written_in_words() -> None:
+    from firstdoor.status import _placeholder_problems
+    assert _placeholder_problems("%(num)s seats", "مقعد واحد", "x.po", 3, plural=True) == []
+    assert _placeholder_problems("%(num)s seats", "مقعد واحد", "x.po", 3, plural=False) != []

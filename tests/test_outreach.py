@@ -35,7 +35,7 @@ def test_text_messages_carry_the_facts_and_fit_one_or_two_parts(sample_build: Pa
             assert parts == 1, (folder.name, text)
         if parts > 2:  # a long Latin name and its address in a 70-character alphabet: said, not hidden
             page = (sample_build / slug / "outreach" / "index.html").read_text()
-            assert "Too long: shorten it before sending." in page
+            assert '<strong class="too-long">' in page
         assert "651 555 0100" in text
         assert "choice.riverside.example.org/" + slug in text
 

@@ -74,9 +74,14 @@ class PageRenderer:
             notice = render_template(self.env, "notice.html", context, f"notice ({spec.language})")
         return html.replace(NOTICE_SLOT, notice.strip()), translator.misses
 
+    def _root_language(self) -> Language:
+        """The language of the root pages: the source language, or the first one built (`--lang`)."""
+        source = self.validated.source_language
+        return source if source.tag in self.translators else self.languages[0]
+
     def chooser(self) -> str:
         """The language chooser at the site root: every language by its own name."""
-        source = self.validated.source_language
+        source = self._root_language()
         translator = self.translators[source.tag].for_page()
         context = self.context_for("", translator, source.tag)
         context["choices"] = [(lang, page_url("home", lang.slug), self.translators[lang.tag])
@@ -85,7 +90,7 @@ class PageRenderer:
 
     def not_found(self) -> str:
         """The 404 page: a short message in every language, with absolute links home."""
-        source = self.validated.source_language
+        source = self._root_language()
         translator = self.translators[source.tag].for_page()
         context = self.context_for("404.html", translator, source.tag)
         context["choices"] = [(lang, self.base_url + page_url("home", lang.slug), self.translators[lang.tag])
