@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import typing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -50,7 +51,7 @@ _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|
 _DATE = re.compile(rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}"
                    r"(?![a-z])|\b\d{4}-\d{2}-\d{2}\b|\b(?!24/7\b)(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])"
                    r"(?:/(?:\d{4}|\d{2}))?\b", re.I)
-_TIME = re.compile(r"\b(?:[01]?\d|2[0-3])(?::[0-5]\d)?\s*(?:a\.?m\.?|p\.?m\.?)(?![a-z])|\b(?:[01]?\d|2[0-3]):[0-5]\d\b",
+_TIME = re.compile(r"\b(?:[01]?\d|2[0-3])(?::[0-5]\d)?\s*(?:[ap]\.m\.|[ap]m)(?![a-z])|\b(?:[01]?\d|2[0-3]):[0-5]\d\b",
                    re.I)
 _SAYS_IMAGE = re.compile(r"\b(?:image|picture|photo|photograph|graphic|pic)\s+of\b", re.I)
 _FILE_NAME = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp|svg|heic|tiff?)$|^(?:img|dsc|dscn|pxl|photo)[_-]?\d+\S*$",
@@ -137,7 +138,16 @@ def _fields(node: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Any, FieldInfo
 
 
 def _is_url_field(info: FieldInfo | None) -> bool:
-    return info is not None and any(getattr(m, "func", None) is _check_url for m in info.metadata)
+    """True for fields typed `Url` (also inside `Url | None`)."""
+    if info is None:
+        return False
+    pending: list[Any] = [info.annotation, *info.metadata]
+    while pending:
+        item = pending.pop()
+        if getattr(item, "func", None) is _check_url:
+            return True
+        pending += list(typing.get_args(item)) + list(getattr(item, "__metadata__", ()))
+    return False
 
 
 def finding(rule: str, doc: Document, path: Path_, message: str, hint: str,
@@ -200,11 +210,11 @@ def _data_field_for(path: Path_) -> str:
         return "put it in the step's `date`"
     if "stops" in names or "transportation" in names:
         return "put bus times in `transportation.stops` (`time`)"
-    if "care" in names or names[:1] == ["description"]:
+    if "care" in names:
         return "put the school day in `hours` (`start`, `end`)"
     if "application" in names:
         return "put it in `application.opens`, `deadline`, `results` or a step's `date`"
-    return "put it in a data field (an event, a step's date, a deadline or the school's hours)"
+    return "put it in a data field: an event's `start`, a step's `date`, a deadline or the school's `hours`"
 
 
 def _shorten(text: str, limit: int = 90) -> str:
