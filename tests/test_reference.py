@@ -25,3 +25,19 @@ def test_check_mode_exit_codes(tmp_path, monkeypatch) -> None:  # type: ignore[n
     assert main(["--check"]) == 0
     monkeypatch.setattr("firstdoor.reference.TARGET", tmp_path / "stale.md")
     assert main(["--check"]) == 1
+
+
+def test_publishing_examples_are_valid() -> None:
+    import tomllib
+
+    import yaml
+
+    docs = TARGET.parent
+    workflow = yaml.safe_load((docs / "publish" / "github-pages.yml").read_text(encoding="utf-8"))
+    steps = [step.get("run", "") for step in workflow["jobs"]["build"]["steps"]]
+    assert "firstdoor check" in steps and "firstdoor build --out _site" in steps
+    netlify = tomllib.loads((docs / "publish" / "netlify.toml").read_text(encoding="utf-8"))
+    assert netlify["build"]["publish"] == "_site"
+    guide = (docs / "staff-guide.md").read_text(encoding="utf-8")
+    for link in ("publish/github-pages.yml", "publish/netlify.toml", "content-reference.md"):
+        assert f"({link})" in guide
