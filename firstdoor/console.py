@@ -10,7 +10,7 @@ import os
 import sys
 import time
 from contextlib import contextmanager
-from typing import IO, Callable, Iterable, Iterator
+from typing import IO, Callable, Iterable, Iterator, TextIO, cast
 
 import click
 
@@ -86,7 +86,7 @@ class BarProgress:
         if total < MIN_ITEMS_FOR_BAR:
             yield lambda: None
             return
-        with click.progressbar(length=total, label=f"{label:<8}", file=self.stream, width=30,
+        with click.progressbar(length=total, label=f"{label:<8}", file=cast(TextIO, self.stream), width=30,
                                show_pos=True, show_eta=False) as bar:
             yield lambda: bar.update(1)
 

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import pyphen
+import pyphen  # type: ignore[import-untyped]
 
 from firstdoor.prose import plain_text, split_blocks
 

@@ -48,7 +48,7 @@ _NAMED_TYPES: list[tuple[Any, str]] = [
 def type_name(annotation: Any, metadata: Sequence[Any] = ()) -> str:
     """A field's type in words a communications officer knows."""
     if metadata:
-        annotation = Annotated[(annotation, *metadata)]  # type: ignore[valid-type]
+        annotation = Annotated[(annotation, *metadata)]
     for alias, name in _NAMED_TYPES:
         if annotation == alias:
             return name

@@ -106,7 +106,7 @@ def serve(site: Path, options: BuildOptions, host: str = "127.0.0.1", port: int 
     stop = threading.Event()
     watcher = threading.Thread(target=preview.watch, args=(stop,), name="firstdoor-watch", daemon=True)
     watcher.start()
-    bound_host, bound_port = server.server_address[:2]
+    bound_host, bound_port = (str(part) for part in server.server_address[:2])
     shown = f"[{bound_host}]" if ":" in str(bound_host) else bound_host
     click.echo(f"serving http://{shown}:{bound_port}/ — watching "
                f"{', '.join(p.name + '/' for p in preview.watched_folders()) or 'nothing'}; Ctrl+C to stop",
