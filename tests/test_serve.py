@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from tests.conftest import REPO, TODAY, write_site
 
 MakeSite = Callable[..., Path]
 SECRET = "TOP-SECRET-OUTSIDE-THE-OUTPUT"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "chromium"
 
 
 class Server:
@@ -212,3 +214,34 @@ def test_reload_is_allowed_by_the_page_policy() -> None:
     assert b"connect-src &#x27;self&#x27;" in page and b"reload.js?build=7" in page
     shown = error_page((Problem(file="content/x.yaml", line=3, column=5, field="name", message="<b>bad</b>"),), 2)
     assert b"content/x.yaml:3:5" in shown and b"&lt;b&gt;bad&lt;/b&gt;" in shown
+
+
+@pytest.mark.browser
+def test_a_real_browser_tab_reloads_and_shows_errors(server_for: Callable[..., Server]) -> None:
+    """Headless Chromium: the page's own security policy lets the reload script connect back."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    server = server_for()
+    site: Path = server.site  # type: ignore[attr-defined]
+    school = site / "content/schools/lincoln.yaml"
+    good = school.read_text(encoding="utf-8")
+    blocked: list[str] = []
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page()
+            page.on("console", lambda message: blocked.append(message.text)
+                    if "Content Security Policy" in message.text else None)
+            page.goto(f"http://{server.host}:{server.port}/en/schools/lincoln/")
+            page.get_by_text("Build, test and invent every day.").first.wait_for(timeout=10_000)
+            time.sleep(0.5)  # let the event stream connect
+            school.write_text(good.replace("Build, test and invent every day.", "Plant, grow and share."),
+                              encoding="utf-8")
+            page.get_by_text("Plant, grow and share.").first.wait_for(timeout=20_000)
+            school.write_text(good.replace("method: lottery", "method: lotery"), encoding="utf-8")
+            page.get_by_text("content error").first.wait_for(timeout=20_000)
+            assert "did you mean 'lottery'?" in page.inner_text("body")
+            school.write_text(good, encoding="utf-8")
+            page.get_by_text("Build, test and invent every day.").first.wait_for(timeout=20_000)
+        finally:
+            browser.close()
+    assert blocked == []
