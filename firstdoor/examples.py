@@ -119,9 +119,13 @@ DISTRICT: dict[str, str] = {
     "transportation": "**The bus is free for most magnet schools.** Each school page says if a bus comes from "
                       "your area.",
     "themes": "{stem: \"Science, technology, engineering and math\", arts: Visual and performing arts}",
-    "priorities": "{sibling: A brother or sister already attends the school, neighborhood: You live near the school}",
+    "priorities": "{sibling: A brother or sister already attends the school, "
+                  "neighborhood: You live near the school}",
     "services": "{special-education: Special education services, english-learners: English learner support}",
+    "areas{}.name": "West Side",
+    "areas{}.zip_codes": "[\"55101\", \"55104\"]",
+    "print.zip_sheets": "false",
 }
 
-DICT_KEYS: dict[str, str] = {"language_overrides": "hmn"}
+DICT_KEYS: dict[str, str] = {"language_overrides": "hmn", "areas": "west-side"}
 """The example key written for a mapping whose values are groups of keys."""

@@ -24,7 +24,9 @@ from pydantic.fields import FieldInfo
 
 from firstdoor import examples
 from firstdoor.errors import Problem, UsageError
+from firstdoor.extract import extract
 from firstdoor.model import District, School
+from firstdoor.pipeline import load_site
 from firstdoor.placeholders import placeholder
 from firstdoor.sources import SCHOOL_ID, load_yaml, suggest_id
 from firstdoor.values import Markdown
@@ -197,7 +199,7 @@ def new_school(site_dir: Path, name: str, today: dt.date, school_id: str | None 
 
 
 def new_site(folder: Path, today: dt.date) -> list[Path]:
-    """Create a site folder whose first build succeeds: district, one school, empty translations."""
+    """Create a site folder whose first build succeeds: district, one school, empty catalogs."""
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise _usage(str(folder), "this folder already exists and is not empty; nothing was changed",
                      "choose a new folder name")
@@ -213,7 +215,6 @@ def new_site(folder: Path, today: dt.date) -> list[Path]:
         f"content/schools/{school_id}.yaml": ["# An example school: edit it, or add yours with "
                                              "`firstdoor new school \"Name\"`.", "", *school],
         "content/images/.gitkeep": [],
-        "translations/.gitkeep": [],
         ".gitignore": ["/_site/", "/_site.backup-*", "/.firstdoor-staging-*"],
     }
     written = []
@@ -222,7 +223,9 @@ def new_site(folder: Path, today: dt.date) -> list[Path]:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text("\n".join(lines) + ("\n" if lines else ""), encoding="utf-8")
         written.append(target)
-    return written
+    validated = load_site(folder)
+    report = extract(validated, validated.languages)  # empty catalogs, ready for translators
+    return written + sorted(report.templates + report.catalogs)
 
 
 def _usage(file: str, message: str, hint: str) -> UsageError:

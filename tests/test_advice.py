@@ -13,8 +13,10 @@ from babel.messages.pofile import write_po
 
 from firstdoor.advice import RULES
 from firstdoor.check import CheckReport, check_site
-from firstdoor.coverage import translation_units
-from firstdoor.pipeline import load_site
+from firstdoor.coverage import translation_coverage
+from firstdoor.extract import content_template, interface_template
+from firstdoor.pipeline import load_site, translation_folders
+from firstdoor.render import builtin_dir
 from firstdoor.readability import reading_grade, syllables
 from tests.conftest import REPO, TODAY, build_site, run_cli
 
@@ -57,10 +59,10 @@ def test_sample_gets_no_advice_besides_translation_coverage() -> None:
 
 
 def test_sample_translation_coverage_names_only_languages_under_the_threshold() -> None:
-    from firstdoor.coverage import content_coverage
-    from firstdoor.pipeline import load_catalogs
+    """The sample's catalogs are being translated (issue 3): the rule names exactly the languages
+    `firstdoor i18n status` puts under 80 %, and none once they are translated."""
     validated = load_site(REPO)
-    coverage = content_coverage(validated, load_catalogs(validated, validated.languages))
+    coverage = translation_coverage(validated, translation_folders(validated))
     report = check_site(REPO, TODAY)
     flagged = {f.problem.field for f in report.findings if f.rule == "translation-coverage"}
     expected = {f"languages[{validated.site.district.languages.index(tag)}]"
@@ -211,14 +213,20 @@ def test_no_bus_needs_transit_or_details(make_site: MakeSite, district: dict[str
 def test_translation_coverage(make_site: MakeSite, district: dict[str, Any], school: dict[str, Any]) -> None:
     site = make_site(district=district, schools={"lincoln": clean_school(school)})
     found = findings(site, "translation-coverage")
-    assert len(found) == 1 and "languages[1]: only 0 % of the content is translated into es" in found[0]
-    catalog = Catalog(locale="es")
-    for context, text in sorted(translation_units(load_site(site))):
-        catalog.add(text, string=f"ES {text}", context=context)
-    target = site / "translations" / "es" / "LC_MESSAGES" / "content.po"
-    target.parent.mkdir(parents=True)
-    with target.open("wb") as handle:
-        write_po(handle, catalog)
+    assert len(found) == 1 and "languages[1]: only 0 % of es is translated" in found[0]
+    templates = {"content": content_template(load_site(site)),
+                 "messages": interface_template([site / "templates", builtin_dir("templates")])}
+    for domain, template in templates.items():
+        catalog = Catalog(locale="es")
+        for message in template:
+            if message.id:
+                string = tuple(f"ES {m}" for m in message.id) if isinstance(message.id, tuple) \
+                    else f"ES {message.id}"
+                catalog.add(message.id, string=string, context=message.context)
+        target = site / "translations" / "es" / "LC_MESSAGES" / f"{domain}.po"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("wb") as handle:
+            write_po(handle, catalog)
     assert findings(site, "translation-coverage") == []
     assert findings(site, "translation-coverage", min_translated=100.0) == []
 

@@ -144,7 +144,8 @@ def test_new_site_builds_straight_away(tmp_path: Path) -> None:
     assert built.exit_code == 0, built.output
     assert (folder / "_site/en/schools/example-magnet-school/index.html").is_file()
     assert (folder / "_site/es/index.html").is_file()
-    assert (folder / "translations").is_dir()
+    assert (folder / "translations/es/LC_MESSAGES/content.po").is_file()  # empty, ready for a translator
+    assert (folder / "translations/content.pot").is_file()
     again = run_cli("new", "site", folder)
     assert again.exit_code == 2 and "not empty" in again.output
 
@@ -166,7 +167,7 @@ def test_new_site_check_asks_only_for_translations(tmp_path: Path) -> None:
     run_cli("new", "site", folder)
     result = run_cli("check", "--site", folder)
     assert result.exit_code == 0
-    assert "0 errors, 1 warning" in result.output and "translated into es" in result.output
+    assert "0 errors, 1 warning" in result.output and "only 0 % of es is translated" in result.output
 
 
 def test_scaffold_types_are_understood() -> None:
