@@ -76,7 +76,8 @@ class Preview:
                                         watch_filter=watchfiles.DefaultFilter(), raise_interrupt=False):
             if not self.quiet:
                 names = sorted({_relative(Path(path), self.site) for _, path in changes if Path(path).exists()})
-                click.echo(f"changed: {', '.join(names[:5])}{' …' if len(names) > 5 else ''}")
+                shown = ", ".join(names[:5]) + (" …" if len(names) > 5 else "") if names else "files removed"
+                click.echo(f"changed: {shown}")
             self.rebuild()
 
 

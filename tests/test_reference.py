@@ -39,5 +39,5 @@ def test_publishing_examples_are_valid() -> None:
     netlify = tomllib.loads((docs / "publish" / "netlify.toml").read_text(encoding="utf-8"))
     assert netlify["build"]["publish"] == "_site"
     guide = (docs / "staff-guide.md").read_text(encoding="utf-8")
-    for link in ("publish/github-pages.yml", "publish/netlify.toml", "content-reference.md"):
+    for link in ("publish/github-pages.yml", "publish/netlify.toml", "content-reference.md", "translators.md"):
         assert f"({link})" in guide
