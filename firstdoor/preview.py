@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import mimetypes
 import re
+import socket
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -142,6 +143,8 @@ class PreviewServer(ThreadingHTTPServer):
         self.out = out
         self.state = state
         self.log = log
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6  # --host ::1
         super().__init__(address, PreviewHandler)
 
 

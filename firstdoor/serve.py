@@ -78,7 +78,11 @@ class Preview:
                 names = sorted({_relative(Path(path), self.site) for _, path in changes if Path(path).exists()})
                 shown = ", ".join(names[:5]) + (" …" if len(names) > 5 else "") if names else "files removed"
                 click.echo(f"changed: {shown}")
-            self.rebuild()
+            try:
+                self.rebuild()
+            except UsageError as error:  # e.g. someone put their own files in the output folder
+                echo_problems(error.problems)
+                self.state.publish(tuple(error.problems))
 
 
 def _relative(path: Path, root: Path) -> str:

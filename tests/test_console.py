@@ -48,7 +48,7 @@ def test_build_summary_and_quiet(make_site: MakeSite, school: dict[str, Any]) ->
     assert result.exit_code == 0, result.output
     stage = re.search(r"^pages: (\d+) in \d+\.\d s$", result.output, re.M)  # not a terminal: plain lines
     assert stage
-    assert re.search(rf"^built {stage.group(1)} pages in 2 languages in \d+\.\d s; 1 warning$", result.output, re.M)
+    assert re.search(rf"^built {stage.group(1)} pages in 2 languages in \d+\.\d s; 0 warnings$", result.output, re.M)
     assert "\x1b[" not in result.output  # no colour when not on a terminal
     quiet = build_site(site, None, "-q")
     assert quiet.exit_code == 0 and quiet.output == ""
