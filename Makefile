@@ -9,13 +9,16 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := python3-venv python3-dev libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
 	fonts-noto-core fonts-noto-cjk poppler-utils zbar-tools chromium
 
-.PHONY: site test system-deps venv clean
+.PHONY: site test reference system-deps venv clean
 
 site: venv ## Build the sample district into _site/
 	$(BIN)/firstdoor build --site . --out _site
 
 test: system-deps venv ## Run the whole test suite
 	$(BIN)/python -m pytest
+
+reference: venv ## Regenerate docs/content-reference.md from the content model
+	$(BIN)/python -m firstdoor.reference --write
 
 system-deps:
 	@if command -v apt-get >/dev/null; then \

@@ -9,22 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+import time
 from pathlib import Path
 from typing import Callable, Sequence, TypeVar
 
 import click
 
 from firstdoor import __version__
+from firstdoor.cli_options import quiet_option, site_option, today_option
+from firstdoor.console import echo_problems, plural, progress_for
 from firstdoor.errors import FirstdoorError
 from firstdoor.pipeline import BuildOptions, BuildReport, build
-
-F = TypeVar("F", bound=Callable[..., object])
-
-
-def site_option(function: F) -> F:
-    """`--site DIR`: the folder holding content/, templates/, translations/."""
-    return click.option("--site", "site", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-                        show_default=True, help="The site folder (holds content/, templates/, translations/).")(function)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -48,12 +43,12 @@ def cli() -> None:
               help="Build only this language (repeat for several).")
 @click.option("--force", is_flag=True,
               help="Use an --out folder that holds other files (they are moved aside, never deleted).")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Treat this date (YYYY-MM-DD) as today, for reproducible builds.")
+@today_option
 @click.option("--keep-going", is_flag=True,
               help="Publish the other languages when a language's catalog is broken (exit code 1).")
+@quiet_option
 def build_command(site: Path, out: Path | None, languages: tuple[str, ...], force: bool,
-                  today: dt.datetime | None, keep_going: bool) -> None:
+                  today: dt.datetime | None, keep_going: bool, quiet: bool) -> None:
     """Validate the content and build the whole site, in every language.
 
     \b
@@ -67,8 +62,10 @@ def build_command(site: Path, out: Path | None, languages: tuple[str, ...], forc
     """
     options = BuildOptions(out=out or site / "_site", languages=languages, force=force,
                            today=today.date() if today else None, keep_going=keep_going)
-    report = run_or_exit(lambda: build(site, options))
-    print_summary(report)
+    start = time.perf_counter()
+    report = run_or_exit(lambda: build(site, options, progress_for(quiet)))
+    if not quiet:
+        print_summary(report, time.perf_counter() - start)
     if report.left_out:
         click.echo(f"published without: {', '.join(report.left_out)}", err=True)
         sys.exit(1)
@@ -84,21 +81,25 @@ def run_or_exit(action: Callable[[], T]) -> T:
     except FirstdoorError as error:
         problems = error.problems
         errors = [p for p in problems if p.severity == "error"]
-        for problem in problems:
-            click.echo(str(problem), err=True)
+        echo_problems(problems)
         if errors:
             click.echo(f"\n{len(errors)} error{'s' if len(errors) != 1 else ''}: nothing was published; "
                        "the previous site is unchanged.", err=True)
         sys.exit(error.exit_code)
 
 
-def print_summary(report: BuildReport) -> None:
-    """The final lines of a build: what was written, warnings, untranslated text."""
-    for warning in report.warnings:
-        click.echo(str(warning), err=True)
-    tags = ", ".join(lang.tag for lang in report.languages)
-    click.echo(f"built {report.pages} pages in {len(report.languages)} languages ({tags}) "
-               f"into {report.out}; {len(report.warnings)} warning{'s' if len(report.warnings) != 1 else ''}")
+def print_summary(report: BuildReport, seconds: float) -> None:
+    """The final lines of a build: warnings, advice in one line, what was written, untranslated text."""
+    echo_problems(report.warnings)
+    if report.advice:
+        rules = sorted({finding.rule for finding in report.advice})
+        click.echo(f"{plural(len(report.advice), 'content warning')} ({', '.join(rules)}): "
+                   "run `firstdoor check` to see them", err=True)
+    flyers = getattr(report, "flyers", 0)  # set once PDF flyers are built
+    outputs = plural(report.pages, "page") + (f", {plural(flyers, 'flyer')}" if flyers else "")
+    warnings = len(report.warnings) + len(report.advice)
+    click.echo(f"built {outputs} in {plural(len(report.languages), 'language')} in {seconds:.1f} s; "
+               f"{plural(warnings, 'warning')}")
     untranslated = [f"{tag}: {len(m.content)} content, {len(m.interface)} interface"
                     for tag, m in report.misses.items() if m]
     if untranslated:
@@ -179,6 +180,11 @@ def status_command(site: Path, output_format: str, fail_under: float | None) -> 
     if below:
         click.echo(f"under {fail_under:g}%: {', '.join(below)}", err=True)
         sys.exit(1)
+
+
+from firstdoor.staff_cli import register  # noqa: E402  (serve, new, check: the staff's workflow)
+
+register(cli)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 from firstdoor.errors import Problem, ProblemList
 from firstdoor.languages import Language, UnknownLanguage, resolve_language
 from firstdoor.model import District, School, Site
+from firstdoor.placeholders import find_placeholders
 from firstdoor.sources import Document, Path_, SiteFiles, load_yaml
 from firstdoor.values import Prose
 
@@ -117,11 +118,15 @@ def _validate(model: type[BaseModel], doc: Document, context: dict[str, Any],
                              message="the file must be a list of `key: value` lines",
                              hint="start with e.g. `name: ...` at the beginning of a line"))
         return None
+    placeholders = find_placeholders(doc.data)
+    for path, (message, hint) in placeholders.items():
+        problems.add(_problem_at(doc, path, message, hint))
     try:
         return model.model_validate(doc.data, context=context)
     except ValidationError as exc:
         for error in exc.errors():
-            problems.add(describe_error(model, doc, error))
+            if tuple(error["loc"]) not in placeholders:  # already reported in plain words
+                problems.add(describe_error(model, doc, error))
         return None
 
 
