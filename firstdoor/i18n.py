@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 from firstdoor.catalogs import LoadedCatalog, load_catalog
 from firstdoor.errors import Problem
 from firstdoor.languages import Language
-from firstdoor.prose import ProseRenderer, ShownBlock, split_blocks
+from firstdoor.prose import ProseRenderer, ShownBlock, plain_text, split_blocks
 from firstdoor.values import Prose
 
 INTERFACE_LANGUAGE = "en"
@@ -124,7 +124,7 @@ class Translator:
             return ""
         text = prose.text
         if prose.kind == "markdown":
-            return " ".join(self.lookup(prose, b.text) or b.text for b in split_blocks(text))
+            return plain_text(" ".join(self.lookup(prose, b.text) or b.text for b in split_blocks(text)))
         return self.lookup(prose, text) or text
 
     def markdown(self, prose: Prose | None) -> Markup:

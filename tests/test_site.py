@@ -182,3 +182,11 @@ def test_markdown_cannot_inject_script(make_site: Callable[..., Path], school: d
 
 def test_list_of_schools_says_how_it_is_ordered(sample_build: Path) -> None:
     assert "Listed in alphabetical order." in (sample_build / "en" / "index.html").read_text()
+
+
+def test_meta_descriptions_are_plain_text(sample_build: Path) -> None:
+    """Regression: Markdown markers leaked into <meta name="description">."""
+    for slug in ("en", "zh-hans"):
+        html = (sample_build / slug / "index.html").read_text(encoding="utf-8")
+        description = re.search(r'<meta name="description" content="([^"]*)"', html).group(1)  # type: ignore[union-attr]
+        assert "**" not in description and "](" not in description
