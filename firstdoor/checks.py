@@ -135,6 +135,8 @@ def alias_problems(schools: dict[str, School]) -> Iterable[tuple[str, int, str, 
 def describe_range(kind: str, ctx: dict[str, Any]) -> str | None:
     """Plain words for pydantic's number-range and list-length errors."""
     if kind in ("too_short", "too_long"):
+        if "actual_length" not in ctx:  # a custom error of the same name (prose too long)
+            return None
         limit = ctx.get("min_length") if kind == "too_short" else ctx.get("max_length")
         verb = "needs at least" if kind == "too_short" else "takes at most"
         return f"{verb} {limit} item{'' if limit == 1 else 's'}"

@@ -167,6 +167,9 @@ def load_yaml(path: Path, root: Path) -> tuple[Document | None, list[Problem]]:
     text = decode_text(raw, display)
     if isinstance(text, Problem):
         return None, [text]
+    if not text.strip():
+        return None, [Problem(file=display, line=1, message="the file is empty",
+                              hint="write the keys the content reference lists, or delete the file")]
     deep = too_deep(text, display)
     if deep is not None:
         return None, [deep]

@@ -166,7 +166,7 @@ def describe_error(model: type[BaseModel], doc: Document, error: Any) -> Problem
         message = f"expected true or false, got {_kind_of(value)}"
     elif kind in ("float_parsing", "float_type"):
         message = f"expected a number, got {_kind_of(value)}"
-    elif kind in ("too_short", "too_long"):
+    elif kind in ("too_short", "too_long") and "actual_length" in ctx:
         message = f"{describe_range(kind, ctx)}; this has {ctx.get('actual_length')}"
     elif describe_range(kind, ctx):
         message = f"{describe_range(kind, ctx)}, not {getattr(value, 'written', value)}"

@@ -100,7 +100,8 @@ def explain_syntax_error(exc: yaml.MarkedYAMLError, text: str, display: str) -> 
     if quote is not None and not ("end of stream" in problem and "quoted scalar" in context):
         line, column, char = quote
         return Problem(file=display, line=line + 1, column=column + 1,
-                       message=f"the quote {char} that starts this value is not closed on this line",
+                       message=f"YAML syntax error: the quote {char} that starts this value is not closed "
+                       "on this line",
                        hint=f"end the value with {char}; YAML read on to line {mark.line + 1 if mark else '?'} "
                        "looking for it")
     if found == "\t" or "tab" in problem:
@@ -110,7 +111,7 @@ def explain_syntax_error(exc: yaml.MarkedYAMLError, text: str, display: str) -> 
         hint = "put the whole value in quotes"
     elif "end of stream" in problem and "quoted scalar" in context and opened is not None:
         mark = opened
-        message = "this quote is never closed"
+        message = "a quote was opened and never closed"
         hint = "end the text with the same quote mark it starts with"
     elif "escape" in problem:
         message = "a backslash inside double quotes starts an escape code that does not exist"
@@ -138,6 +139,8 @@ def explain_syntax_error(exc: yaml.MarkedYAMLError, text: str, display: str) -> 
     elif "mapping values are not allowed" in problem:
         message = "a colon followed by a space is not allowed here"
         hint = "put a value that contains ': ' in quotes, or fix the indentation of this line"
+    if not message.startswith("YAML syntax error: "):
+        message = "YAML syntax error: " + message
     return Problem(file=display, line=mark.line + 1 if mark else None,
                    column=mark.column + 1 if mark else None, message=message, hint=hint)
 

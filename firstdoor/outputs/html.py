@@ -13,8 +13,8 @@ from firstdoor.formatting import Formatter
 from firstdoor.i18n import LanguageCatalogs, Misses, Translator
 from firstdoor.languages import Language
 from firstdoor.outputs.outreach import Kit, build_kits
-from firstdoor.plan import LANGUAGE_PAGES, PageSpec, page_url
 from firstdoor.outputs.redirects import Redirect
+from firstdoor.plan import LANGUAGE_PAGES, PageSpec, page_url
 from firstdoor.prose import ProseRenderer
 from firstdoor.render import relative_url, render_template
 from firstdoor.validate import ValidatedSite
@@ -83,7 +83,7 @@ class PageRenderer:
     def redirect(self, redirect: Redirect) -> tuple[str, Misses]:
         """The page at a school's old address, sending the reader to its page (see `redirects.py`)."""
         translator = self.translators[redirect.language].for_page()
-        context = self._context(redirect.old_url, translator, redirect.language)
+        context = self.context_for(redirect.old_url, translator, redirect.language)
         context.update(target=redirect.new_url, school=self.site.schools[redirect.school_id])
         return render_template(self.env, "redirect.html", context, redirect.old_url), translator.misses
 
