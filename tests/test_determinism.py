@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from tests.conftest import REPO, TODAY
-from tests.test_publish_safety import snapshot
+from tests.test_publish import snapshot
 from tests.test_sigkill import copy_sample
 
 ENVIRONMENTS = [

@@ -1,10 +1,10 @@
-"""Nothing lost: the --out refusals, the output marker, failed builds, interrupted swaps,
-concurrent builds. (The SIGKILL test with real processes is in test_sigkill.py.)
+"""Nothing lost, beyond test_publish.py: an --out that is a file, a folder that lost its
+marker, swaps interrupted half way, half-deleted staging folders, two builds at once.
+(Real processes killed with SIGKILL: test_sigkill.py.)
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
@@ -13,36 +13,15 @@ import pytest
 from firstdoor import publish
 from firstdoor.publish import MARKER, recover_output
 from tests.conftest import build_site
+from tests.test_publish import snapshot
 
 fcntl = pytest.importorskip("fcntl")
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    """Every file below `folder` (links not followed) with the hash of its bytes."""
-    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(folder.rglob("*")) if path.is_file() and not path.is_symlink()}
 
 
 @pytest.fixture
 def site(make_site):  # type: ignore[no-untyped-def]
     """A small valid site."""
     return make_site()
-
-
-@pytest.mark.parametrize("where", ["site", "content", "templates", "translations", "parent", "in-content",
-                                   "root", "home"])
-def test_out_folders_that_hold_the_users_files_are_refused(site: Path, where: str) -> None:
-    (site / "templates").mkdir(exist_ok=True)
-    (site / "translations").mkdir(exist_ok=True)
-    out = {"site": site, "content": site / "content", "templates": site / "templates",
-           "translations": site / "translations", "parent": site.parent, "in-content": site / "content" / "out",
-           "root": Path("/"), "home": Path.home()}[where]
-    before = snapshot(site)
-    result = build_site(site, out)
-    assert result.exit_code == 2, result.output
-    assert result.stderr.startswith("--out: ")
-    assert "Traceback" not in result.output
-    assert snapshot(site) == before
 
 
 def test_out_that_is_a_file_is_refused(site: Path, tmp_path: Path) -> None:
@@ -54,42 +33,18 @@ def test_out_that_is_a_file_is_refused(site: Path, tmp_path: Path) -> None:
     assert target.read_text(encoding="utf-8") == "mine"
 
 
-def test_folder_with_other_files_is_refused_then_moved_aside_with_force(site: Path, tmp_path: Path) -> None:
+def test_a_folder_that_lost_its_marker_is_not_ours_any_more(site: Path, tmp_path: Path) -> None:
+    """Refused like any folder of the user's; --force moves it aside next to earlier backups."""
     out = tmp_path / "www"
-    out.mkdir()
-    (out / "report.docx").write_bytes(b"the user's own file")
+    (tmp_path / "www.backup-1").mkdir()
+    assert build_site(site, out).exit_code == 0
+    (out / MARKER).unlink()
     result = build_site(site, out)
     assert result.exit_code == 2
     assert "holds files firstdoor did not write" in result.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["report.docx"]
-    assert build_site(site, out, "--force").exit_code == 0
-    assert (tmp_path / "www.backup-1" / "report.docx").read_bytes() == b"the user's own file"
-    assert (out / MARKER).is_file()
-    (out / MARKER).unlink()  # a folder that lost its marker is not ours any more
-    assert build_site(site, out).exit_code == 2
     assert build_site(site, out, "--force").exit_code == 0
     assert (tmp_path / "www.backup-2" / "en" / "index.html").is_file()
-    assert (tmp_path / "www.backup-1" / "report.docx").is_file()
-
-
-def test_marked_output_is_replaced_entirely(site: Path, tmp_path: Path) -> None:
-    out = tmp_path / "_site"
-    assert build_site(site, out).exit_code == 0
-    assert (out / MARKER).read_text(encoding="utf-8").startswith("This folder was written by firstdoor")
-    (out / "stale.html").write_text("from an old build", encoding="utf-8")
-    assert build_site(site, out).exit_code == 0
-    assert not (out / "stale.html").exists()
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".firstdoor")] == []
-
-
-def test_failed_build_leaves_previous_output_unchanged(make_site, school, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    out = tmp_path / "_site"
-    assert build_site(make_site(), out).exit_code == 0
-    before = snapshot(out)
-    school["grades"] = "5-K"
-    result = build_site(make_site(schools={"lincoln": school}), out)
-    assert result.exit_code == 1
-    assert snapshot(out) == before
+    assert (out / MARKER).is_file()
 
 
 def _interrupted_between_renames(out: Path) -> Path:

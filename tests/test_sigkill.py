@@ -23,7 +23,7 @@ import pytest
 
 from firstdoor.publish import recover_output
 from tests.conftest import MINIMAL_SCHOOL, REPO, TODAY, write_site
-from tests.test_publish_safety import snapshot
+from tests.test_publish import snapshot
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 
