@@ -4,6 +4,7 @@ hostile text in any content field or translation reaches the page escaped or san
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from html.parser import HTMLParser
@@ -129,3 +130,16 @@ def test_templates_use_safe_only_on_the_notice_slot() -> None:
     for template in sorted((REPO / "templates").rglob("*.html")):
         uses += [(template.name, m) for m in re.findall(r"[\w.]+\s*\|\s*safe", template.read_text(encoding="utf-8"))]
     assert uses == [("base.html", "notice_slot|safe")]
+
+
+def test_open_data_csv_cannot_run_formulas_in_a_spreadsheet(make_site, school, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    school.update(name='=HYPERLINK("https://evil.example/","Apply here")', tagline="@SUM(1+1)",
+                  address="-2+3+cmd|' /C calc'!A0", phone="+1 555 0142")
+    out = tmp_path / "out"
+    assert build_site(make_site(schools={"lincoln": school}), out).exit_code == 0
+    [row] = list(csv.DictReader((out / "schools.csv").open(encoding="utf-8")))
+    assert row["name"] == '\'=HYPERLINK("https://evil.example/","Apply here")'
+    assert row["tagline"] == "'@SUM(1+1)"
+    assert row["address"] == "'-2+3+cmd|' /C calc'!A0"
+    assert row["phone"] == "+1 555 0142"
+    assert row["longitude"] == "" and row["seats"] == ""
