@@ -10,12 +10,16 @@ import difflib
 import functools
 import re
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 from zoneinfo import ZoneInfo, available_timezones
+
+from pydantic import BaseModel
 
 from firstdoor.errors import Problem
 from firstdoor.model import District, School
+from firstdoor.prose import INLINE_TAGS, URL_SCHEMES
 from firstdoor.sources import SiteFiles
+from firstdoor.values import Markdown
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
 
@@ -171,3 +175,31 @@ def image_problem(src: str, files: SiteFiles) -> tuple[str, str] | None:
         return (f"content/images/{src} links to a file outside the site folder",
                 "copy the image into content/images/ instead of linking it")
     return None
+
+
+_HTML_TAG = re.compile(r"<\s*([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])")
+_LINK_URL = re.compile(r"\]\(\s*<?((?:[^()\s>]|\([^()\s]*\))*)")
+
+
+def unsafe_markup(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str, str]]:
+    """(path, message, hint) for each piece of Markdown prose holding HTML or a link the sanitiser
+    removes (`<script>`, `<img>`, `javascript:`): the page will not show what the author wrote."""
+    if isinstance(node, Markdown):
+        dropped = sorted({tag.lower() for tag in _HTML_TAG.findall(node.text)} - INLINE_TAGS)
+        if dropped:
+            yield (path, f"the HTML <{'>, <'.join(dropped)}> is removed when the page is built",
+                   "write Markdown instead: **bold**, [a link](https://...), lists with '- '")
+        for url in _LINK_URL.findall(node.text):
+            scheme = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*):", url)
+            if scheme and scheme.group(1).lower() not in URL_SCHEMES:
+                yield (path, f"the link to '{shorten(url, 40)}' is removed when the page is built",
+                       "links may lead only to https:, http:, mailto: or tel: addresses")
+    elif isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            yield from unsafe_markup(getattr(node, name), (*path, name))
+    elif isinstance(node, (list, tuple)):
+        for i, item in enumerate(node):
+            yield from unsafe_markup(item, (*path, i))
+    elif isinstance(node, dict):
+        for key, item in node.items():
+            yield from unsafe_markup(item, (*path, key))

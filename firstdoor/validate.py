@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ValidationError
 
 from firstdoor.checks import (alias_problems, describe_range, image_problem, merge_typos,
-                              parse_timezone, school_deadline_problem, shorten)
+                              parse_timezone, school_deadline_problem, shorten, unsafe_markup)
 from firstdoor.errors import Problem, ProblemList
 from firstdoor.languages import Language, UnknownLanguage, resolve_language
 from firstdoor.model import District, School, Site
@@ -78,6 +78,9 @@ def validate_site(files: SiteFiles, initial: list[Problem] | None = None) -> Val
     _check_areas(district, schools, district_doc, problems)
     for school_id, index, message, hint in alias_problems(schools):
         problems.add(_problem_at(school_docs[school_id], ("aliases", index), message, hint))
+    for model, doc in [(district, district_doc), *((schools[i], school_docs[i]) for i in schools)]:
+        problems.extend(_problem_at(doc, path, message, hint, "warning")
+                        for path, message, hint in unsafe_markup(model))
     if not files.schools:
         problems.add(Problem(file="content/schools/", severity="warning",
                              message="there are no school files yet",

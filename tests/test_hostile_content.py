@@ -143,3 +143,16 @@ def test_open_data_csv_cannot_run_formulas_in_a_spreadsheet(make_site, school, t
     assert row["address"] == "'-2+3+cmd|' /C calc'!A0"
     assert row["phone"] == "+1 555 0142"
     assert row["longitude"] == "" and row["seats"] == ""
+
+
+def test_markdown_the_sanitiser_would_change_is_a_warning(make_site, school, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    school["description"] = ("See <https://lincoln.example.org/> or write <office@lincoln.example.org>.\n\n"
+                             "<iframe src=https://x.example></iframe> [Apply](vbscript:x) [Call](tel:+15550100)")
+    result = build_site(make_site(schools={"lincoln": school}), tmp_path / "out")
+    assert result.exit_code == 0
+    warnings = [line.split(": warning: ", 1)[1] for line in result.stderr.splitlines() if ": warning: " in line]
+    assert warnings == [
+        "description: the HTML <iframe> is removed when the page is built "
+        "(write Markdown instead: **bold**, [a link](https://...), lists with '- ')",
+        "description: the link to 'vbscript:x' is removed when the page is built "
+        "(links may lead only to https:, http:, mailto: or tel: addresses)"]
