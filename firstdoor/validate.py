@@ -28,6 +28,7 @@ from firstdoor.placeholders import find_placeholders
 from firstdoor.sources import Document, Path_, SiteFiles, load_yaml
 from firstdoor.values import Prose
 
+
 @dataclass(frozen=True)
 class ValidatedSite:
     """A site whose content passed validation, with its resolved languages."""
