@@ -338,8 +338,10 @@ class School(Model):
     images: list[Image] = []
     """Photos, each with alt text."""
     aliases: list[SchoolId] = []
-    """Old ids of this school (after a rename): their web addresses, printed in QR codes on old
-    flyers, keep working as redirect pages to the school's page, in every language."""
+    """Old ids of this school, after a rename: their web addresses keep leading to its page.
+
+    Printed flyers carry a school's address as a QR code for years; each alias gives, in
+    every language, a page at the old address that sends the reader on to the school's page."""
 
 
 class Site(Model):

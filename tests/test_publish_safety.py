@@ -113,7 +113,7 @@ def test_a_second_build_at_the_same_time_is_refused(site: Path, tmp_path: Path) 
     finally:
         os.close(fd)
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"--out: another firstdoor build is writing next to {out.resolve()}")
+    assert f"\n--out: another firstdoor build is writing next to {out.resolve()} right now" in "\n" + result.stderr
     assert snapshot(out) == before
     assert build_site(site, out).exit_code == 0
 
