@@ -59,6 +59,7 @@ SCHOOL: dict[str, str] = {
     "events[].details": "Meet the teachers and see the classrooms. Children are welcome.",
     "images[].src": "lincoln-stem-academy/garden.jpg",
     "images[].alt": "Two students water tomato plants in the school garden",
+    "aliases": "[lincoln-elementary]",
 }
 
 SCHOOL_PLACEHOLDERS: dict[str, str] = {

@@ -13,8 +13,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from firstdoor.values import (Date, DateOrDateTime, DateTime, Email, Grades, LanguageTag,
-                              Markdown, NcesId, Phone, Text, Time, Url, VocabularyKey, ZipCode,
-                              max_chars)
+                              Markdown, NcesId, Phone, SchoolId, SiteUrl, Text, Time, Url,
+                              VocabularyKey, ZipCode, max_chars)
 
 
 class Model(BaseModel):
@@ -143,7 +143,7 @@ class District(Model):
     """The district's full name."""
     short_name: Text | None = None
     """A short name for headers and small spaces."""
-    base_url: Url
+    base_url: SiteUrl
     """The site's public address, used for absolute links, the sitemap and QR codes."""
     timezone: str
     """IANA timezone; every date-time without an offset is local to it."""
@@ -337,6 +337,11 @@ class School(Model):
     """Open houses and tours."""
     images: list[Image] = []
     """Photos, each with alt text."""
+    aliases: list[SchoolId] = []
+    """Old ids of this school, after a rename: their web addresses keep leading to its page.
+
+    Printed flyers carry a school's address as a QR code for years; each alias gives, in
+    every language, a page at the old address that sends the reader on to the school's page."""
 
 
 class Site(Model):

@@ -20,10 +20,11 @@ from firstdoor.outputs.feeds import feed_files
 from firstdoor.outputs.html import PageRenderer
 from firstdoor.outputs.opendata import open_data_files
 from firstdoor.outputs.outreach import kit_files
+from firstdoor.outputs.redirects import alias_redirects
 from firstdoor.outputs.sitemap import robots_txt, sitemap_xml
 from firstdoor.plan import build_languages, plan_pages
 from firstdoor.progress import NoProgress, Progress
-from firstdoor.publish import Staging, check_output_folder
+from firstdoor.publish import Staging, check_output_folder, recover_output
 from firstdoor.render import builtin_dir, create_environment, today_in
 from firstdoor.status import check_catalog
 from firstdoor.sources import find_site_files
@@ -110,6 +111,7 @@ def load_catalogs(validated: ValidatedSite, languages: tuple[Language, ...], kee
 def build(site_dir: Path, options: BuildOptions, progress: Progress = NoProgress()) -> BuildReport:
     """Build the whole site of `site_dir` into `options.out`, reporting long stages to `progress`."""
     check_output_folder(options.out, site_dir, options.force)
+    recover_output(options.out)
     validated = load_site(site_dir)
     languages = build_languages(validated, options.languages)
     if not languages:
@@ -131,12 +133,16 @@ def build(site_dir: Path, options: BuildOptions, progress: Progress = NoProgress
         for spec in pages:
             rendered.append((spec, *renderer.page(spec)))
             advance()
+    redirects = [(r, *renderer.redirect(r)) for r in alias_redirects(validated.site, languages)]
     chooser, not_found = renderer.chooser(), renderer.not_found()
     base_url = validated.site.district.base_url
     with Staging(options.out) as stage:
         for spec, html, misses in rendered:
             stage.write(spec.path, html)
             report.misses[spec.language].update(misses)
+        for redirect, html, misses in redirects:
+            stage.write(redirect.path, html)
+            report.misses[redirect.language].update(misses)
         stage.write("index.html", chooser)
         stage.write("404.html", not_found)
         stage.write("sitemap.xml", sitemap_xml(base_url, pages, languages))

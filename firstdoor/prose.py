@@ -117,6 +117,9 @@ class ProseRenderer:
         parts: list[str] = []
         open_list: str | None = None
         for item in shown:
+            body = self.inline(item.text)
+            if not re.sub(r"<[^>]*>", "", body).strip():  # e.g. only a <script> the sanitiser removed
+                continue
             attrs = _lang_attributes(item)
             tag = {"bullet": "ul", "ordered": "ol"}.get(item.block.kind)
             if tag != open_list:
@@ -125,7 +128,6 @@ class ProseRenderer:
                 if tag:
                     parts.append(f"<{tag}>")
                 open_list = tag
-            body = self.inline(item.text)
             if tag:
                 parts.append(f"<li{attrs}>{body}</li>")
             elif item.block.kind == "heading":

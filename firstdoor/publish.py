@@ -7,12 +7,19 @@ that would put the user's own files at risk.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import shutil
 import tempfile
 from pathlib import Path
 from types import TracebackType
+from typing import Iterator
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no advisory locks, builds are not serialised
+    fcntl = None  # type: ignore[assignment]
 
 from firstdoor.errors import Problem, UsageError
 
@@ -20,6 +27,7 @@ MARKER = ".firstdoor-output"
 MARKER_TEXT = ("This folder was written by firstdoor (`firstdoor build`). It is replaced\n"
                "entirely by every build: do not keep your own files here.\n")
 _STAGING_PREFIX = ".firstdoor-staging-"
+_PREVIOUS_PREFIX = ".firstdoor-previous-"
 
 
 def _refuse(message: str, hint: str) -> UsageError:
@@ -54,12 +62,18 @@ class Staging:
         self.out = out.resolve()
         self.path = Path("")
         self._written: set[str] = set()
+        self._lock = contextlib.ExitStack()
 
     def __enter__(self) -> "Staging":
         self.out.parent.mkdir(parents=True, exist_ok=True)
-        _remove_stale_staging(self.out.parent)
-        self.path = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX + self.out.name + "-", dir=self.out.parent))
-        (self.path / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        with contextlib.ExitStack() as on_failure:
+            on_failure.enter_context(_exclusive(self.out.parent, self.out))
+            recover_interrupted_swap(self.out)
+            _remove_stale_staging(self.out.parent)
+            self.path = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX + self.out.name + "-",
+                                              dir=self.out.parent))
+            (self.path / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+            self._lock = on_failure.pop_all()  # keep the lock until __exit__
         return self
 
     def write(self, relative: str, data: bytes | str) -> None:
@@ -84,17 +98,87 @@ class Staging:
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
-        if kind is not None:
-            shutil.rmtree(self.path, ignore_errors=True)
-            return
-        _swap_in(self.path, self.out)
+        with self._lock:
+            if kind is not None:
+                remove_output_tree(self.path)
+                return
+            _swap_in(self.path, self.out)
+
+
+@contextlib.contextmanager
+def _exclusive(parent: Path, out: Path) -> Iterator[None]:
+    """Hold an advisory lock on the output's parent folder, so two builds never share staging.
+
+    The kernel releases the lock when the process dies, even by SIGKILL.
+    """
+    if fcntl is None:  # pragma: no cover - Windows
+        yield
+        return
+    fd = os.open(parent, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise _refuse(f"another firstdoor build is writing next to {out} right now",
+                          "wait for it to finish, then build again") from None
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def recover_output(out: Path) -> None:
+    """Put back a previous site that a killed build left beside `out` (see `recover_interrupted_swap`).
+
+    Done first thing in a build, so even a build that then fails on content errors restores it.
+    A build running at the same moment holds the lock and finishes its own swap: skip then.
+    """
+    out = out.resolve()
+    if not out.parent.is_dir() or not (out.with_name(_PREVIOUS_PREFIX + out.name) / MARKER).is_file():
+        return
+    try:
+        with _exclusive(out.parent, out):
+            recover_interrupted_swap(out)
+    except UsageError:
+        pass
+
+
+def recover_interrupted_swap(out: Path) -> None:
+    """Finish a swap that a killed build left half done.
+
+    Only the fallback swap (two renames, where the system cannot exchange folders atomically)
+    can be interrupted: between its renames the previous site waits beside `out` under a
+    name of its own, and is put back here; after them it is just deleted.
+    """
+    previous = out.with_name(_PREVIOUS_PREFIX + out.name)
+    if not (previous / MARKER).is_file():
+        return
+    if out.exists():
+        remove_output_tree(previous)
+    else:
+        os.rename(previous, out)
+
+
+def remove_output_tree(path: Path) -> None:
+    """Delete a folder firstdoor wrote, its marker last, so an interrupted delete is finished later."""
+    if not path.is_dir():
+        return
+    for child in path.iterdir():
+        if child.name == MARKER:
+            continue
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
+    (path / MARKER).unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        path.rmdir()
 
 
 def _remove_stale_staging(parent: Path) -> None:
     """Delete staging folders left by killed builds (each carries our marker)."""
-    for stale in parent.glob(_STAGING_PREFIX + "*"):
+    for stale in sorted(parent.glob(_STAGING_PREFIX + "*")):
         if stale.is_dir() and (stale / MARKER).is_file():
-            shutil.rmtree(stale, ignore_errors=True)
+            remove_output_tree(stale)
 
 
 def _swap_in(staging: Path, out: Path) -> None:
@@ -106,12 +190,12 @@ def _swap_in(staging: Path, out: Path) -> None:
         os.rename(staging, out)
         return
     if _exchange(staging, out):
-        shutil.rmtree(staging)  # now holds the previous output, which carries our marker
+        remove_output_tree(staging)  # now holds the previous output, which carries our marker
         return
-    previous = staging.with_name(staging.name + "-previous")
-    os.rename(out, previous)
+    previous = out.with_name(_PREVIOUS_PREFIX + out.name)
+    os.rename(out, previous)  # a kill from here to the next rename is undone by recover_interrupted_swap
     os.rename(staging, out)
-    shutil.rmtree(previous)
+    remove_output_tree(previous)
 
 
 def _free_backup_name(out: Path) -> Path:

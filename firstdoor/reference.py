@@ -36,6 +36,8 @@ _NAMED_TYPES: list[tuple[Any, str]] = [
     (values.DateOrDateTime, "date, or date and time"),
     (values.Time, "time `\"HH:MM\"` (24-hour, in quotes)"),
     (values.Url, "web address"),
+    (values.SiteUrl, "web address (no `?` or `#` part)"),
+    (values.SchoolId, "school id (lowercase letters, digits, dashes)"),
     (values.Email, "e-mail address"),
     (values.Phone, "phone number (in quotes)"),
     (values.ZipCode, "ZIP code (in quotes)"),

@@ -19,6 +19,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from firstdoor.errors import ContentError, Problem
+from firstdoor.security import CONTENT_SECURITY_POLICY, json_for_script
 from firstdoor.values import Prose
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
@@ -45,6 +46,8 @@ def create_environment(site_templates: Path) -> Environment:
         extensions=["jinja2.ext.i18n"],
     )
     env.newstyle_gettext = True  # type: ignore[attr-defined]
+    env.globals["csp"] = Markup(CONTENT_SECURITY_POLICY)
+    env.filters["json_script"] = json_for_script
     env.filters.update(
         t=_translate_text,
         md=_translate_markdown,

@@ -17,11 +17,9 @@ from typing import Any
 import yaml
 
 from firstdoor.errors import Problem
+from firstdoor.yaml_input import Loader as _Loader
+from firstdoor.yaml_input import decode_text, explain_syntax_error, too_deep
 
-try:  # libyaml's C parser is much faster; fall back to pure Python where it is missing.
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_FILE_BYTES = 1_000_000
 """Content files larger than this are refused (a school file is a few kilobytes)."""
@@ -154,8 +152,8 @@ def suggest_id(text: str) -> str:
 
 def display_path(path: Path, root: Path) -> str:
     """A path as the user should see it: relative to the site folder when inside it."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+    try:  # the folder is resolved, not the file: a linked file is shown where the user put it
+        return (path.parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
     except ValueError:
         return str(path)
 
@@ -163,28 +161,22 @@ def display_path(path: Path, root: Path) -> str:
 def load_yaml(path: Path, root: Path) -> tuple[Document | None, list[Problem]]:
     """Read one YAML file into a `Document`, or explain precisely why it cannot be read."""
     display = display_path(path, root)
-    raw = _read_bytes(path, display)
+    raw = _read_bytes(path, root, display)
     if isinstance(raw, Problem):
         return None, [raw]
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return None, [Problem(
-            file=display, line=line,
-            message="this file is not UTF-8 text",
-            hint="save it again as UTF-8 (in most editors: File > Save with encoding > UTF-8)",
-        )]
-    if "\x00" in text:
-        return None, [Problem(file=display, message="this is a binary file, not YAML text",
-                              hint="content files must be plain text")]
+    text = decode_text(raw, display)
+    if isinstance(text, Problem):
+        return None, [text]
     if not text.strip():
         return None, [Problem(file=display, line=1, message="the file is empty",
                               hint="write the keys the content reference lists, or delete the file")]
+    deep = too_deep(text, display)
+    if deep is not None:
+        return None, [deep]
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        return None, [_syntax_problem(exc, display)]
+        return None, [explain_syntax_error(exc, text, display)]
     except yaml.YAMLError as exc:
         return None, [Problem(file=display, message=f"not valid YAML: {exc}")]
     if node is None:
@@ -201,8 +193,13 @@ def load_yaml(path: Path, root: Path) -> tuple[Document | None, list[Problem]]:
     return document, builder.problems
 
 
-def _read_bytes(path: Path, display: str) -> bytes | Problem:
+def _read_bytes(path: Path, root: Path, display: str) -> bytes | Problem:
     """Read a file's bytes with the size limit and without following links out of the site."""
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return Problem(file=display, message="this file is a link to a place outside the site folder",
+                       hint="copy the file into the site folder instead of linking to it")
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -213,27 +210,9 @@ def _read_bytes(path: Path, display: str) -> bytes | Problem:
         return Problem(file=display, message=f"cannot read the file: {exc.strerror}")
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError, display: str) -> Problem:
-    """Explain a YAML syntax error in words a non-programmer can act on."""
-    mark = exc.problem_mark or exc.context_mark
-    problem = (exc.problem or "").strip()
-    hint = "check the indentation and the quotes on this line and the one above"
-    if "\t" in problem or "tab" in problem:
-        problem = "a tab character is used for indentation"
-        hint = "indent with spaces only"
-    elif "could not find expected ':'" in problem:
-        hint = "every key needs a colon and a space after it, e.g. `name: Lincoln`"
-    elif "found unexpected end of stream" in problem or "found unknown escape" in problem:
-        hint = "a quote was opened and never closed"
-    elif "mapping values are not allowed" in problem:
-        hint = "a value that contains ': ' must be put in quotes"
-    return Problem(
-        file=display,
-        line=mark.line + 1 if mark else None,
-        column=mark.column + 1 if mark else None,
-        message=f"YAML syntax error: {problem or exc}",
-        hint=hint,
-    )
+def _tag_name(tag: str) -> str:
+    """A YAML tag as it was written: `tag:yaml.org,2002:binary` -> `!!binary`."""
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
 
 
 class _TooLarge(Exception):
@@ -261,11 +240,18 @@ class _Builder:
             raise _TooLarge()
         self.document.values[path] = Mark(node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, yaml.MappingNode):
+            self._check_tag(node, "tag:yaml.org,2002:map")
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
+            self._check_tag(node, "tag:yaml.org,2002:seq")
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         assert isinstance(node, yaml.ScalarNode)
         return self._scalar(node)
+
+    def _check_tag(self, node: yaml.Node, default: str) -> None:
+        """`!!python/object` and other tags on a list or group: refused like on a value."""
+        if node.tag != default:
+            self._problem(node, f"YAML tags such as {_tag_name(node.tag)} are not supported", "remove the tag")
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
@@ -295,7 +281,7 @@ class _Builder:
         if node.tag not in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool",
                             "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
                             "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:value"):
-            self._problem(node, f"YAML tags such as {node.tag} are not supported", "remove the tag")
+            self._problem(node, f"YAML tags such as {_tag_name(node.tag)} are not supported", "remove the tag")
             return text
         if text in _NULLS:
             return None

@@ -14,20 +14,19 @@ import re
 import types
 import typing
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Iterator
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
 
+from firstdoor.checks import (alias_problems, describe_range, image_problem, merge_typos,
+                              parse_timezone, school_deadline_problem, shorten, unsafe_markup)
 from firstdoor.errors import Problem, ProblemList
 from firstdoor.languages import Language, UnknownLanguage, resolve_language
 from firstdoor.model import District, School, Site
 from firstdoor.placeholders import find_placeholders
 from firstdoor.sources import Document, Path_, SiteFiles, load_yaml
 from firstdoor.values import Prose
-
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
 
 
 @dataclass(frozen=True)
@@ -78,6 +77,11 @@ def validate_site(files: SiteFiles, initial: list[Problem] | None = None) -> Val
     for school_id, school in schools.items():
         _check_school(school, school_docs[school_id], district, files, problems)
     _check_areas(district, schools, district_doc, problems)
+    for school_id, index, message, hint in alias_problems(schools):
+        problems.add(_problem_at(school_docs[school_id], ("aliases", index), message, hint))
+    for model, doc in [(district, district_doc), *((schools[i], school_docs[i]) for i in schools)]:
+        problems.extend(_problem_at(doc, path, message, hint, "warning")
+                        for path, message, hint in unsafe_markup(model))
     if not files.schools:
         problems.add(Problem(file="content/schools/", severity="warning",
                              message="there are no school files yet",
@@ -97,17 +101,14 @@ def _timezone(doc: Document, problems: ProblemList) -> ZoneInfo:
     name = doc.data.get("timezone") if isinstance(doc.data, dict) else None
     if not isinstance(name, str):
         return ZoneInfo("UTC")  # the model reports the missing or mistyped key
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        close = difflib.get_close_matches(name, sorted(available_timezones()), n=1, cutoff=0.6)
-        mark = doc.mark(("timezone",))
-        problems.add(Problem(
-            file=doc.display, line=mark.line if mark else None, column=mark.column if mark else None,
-            field="timezone", message=f"'{name}' is not an IANA timezone",
-            hint=f"did you mean '{close[0]}'?" if close else "e.g. America/Chicago, America/New_York",
-        ))
-        return ZoneInfo("UTC")
+    found = parse_timezone(name)
+    if isinstance(found, ZoneInfo):
+        return found
+    mark = doc.mark(("timezone",))
+    problems.add(Problem(file=doc.display, line=mark.line if mark else None,
+                         column=mark.column if mark else None, field="timezone",
+                         message=found[0], hint=found[1]))
+    return ZoneInfo("UTC")
 
 
 def _validate(model: type[BaseModel], doc: Document, context: dict[str, Any],
@@ -124,9 +125,8 @@ def _validate(model: type[BaseModel], doc: Document, context: dict[str, Any],
     try:
         return model.model_validate(doc.data, context=context)
     except ValidationError as exc:
-        for error in exc.errors():
-            if tuple(error["loc"]) not in placeholders:  # already reported in plain words
-                problems.add(describe_error(model, doc, error))
+        problems.extend(merge_typos([describe_error(model, doc, error) for error in exc.errors()
+                                     if tuple(error["loc"]) not in placeholders]))  # already reported
         return None
 
 
@@ -170,8 +170,14 @@ def describe_error(model: type[BaseModel], doc: Document, error: Any) -> Problem
         message = f"expected true or false, got {_kind_of(value)}"
     elif kind in ("float_parsing", "float_type"):
         message = f"expected a number, got {_kind_of(value)}"
+    elif kind in ("too_short", "too_long") and "actual_length" in ctx:
+        message = f"{describe_range(kind, ctx)}; this has {ctx.get('actual_length')}"
+    elif describe_range(kind, ctx):
+        message = f"{describe_range(kind, ctx)}, not {getattr(value, 'written', value)}"
     else:
         message = str(error["msg"]).removeprefix("Value error, ")
+        if isinstance(ctx.get("value"), str):  # never echo a whole pasted page back
+            message = message.replace(ctx["value"], shorten(ctx["value"]))
         message = message[0].lower() + message[1:] if message[:2] != message[:2].upper() else message
     return Problem(file=doc.display, line=mark.line if mark else None,
                    column=mark.column if mark else None, field=field or None,
@@ -366,6 +372,9 @@ def _check_school(school: School, doc: Document, district: District, files: Site
                          problems)
     for i, event in enumerate(school.events):
         _check_event(event, doc, ("events", i), problems)
+    deadline_problem = school_deadline_problem(school, district)
+    if deadline_problem:
+        problems.add(_problem_at(doc, ("application", "deadline"), deadline_problem))
     for i, image in enumerate(school.images):
         _check_image(image.src, files, doc, ("images", i, "src"), problems)
     if school.transportation.bus == "none" and school.transportation.zip_codes:
@@ -385,25 +394,9 @@ def _check_reference(key: str, vocabulary: dict[str, Any], name: str, doc: Docum
 
 
 def _check_image(src: str, files: SiteFiles, doc: Document, path: Path_, problems: ProblemList) -> None:
-    relative = Path(src)
-    if relative.is_absolute() or ".." in relative.parts or "\\" in src:
-        problems.add(_problem_at(doc, path, f"'{src}' must be a path inside content/images/",
-                                 "write it like school-id/photo.jpg"))
-        return
-    if relative.suffix.lower() not in IMAGE_SUFFIXES:
-        problems.add(_problem_at(doc, path, f"'{src}' is not a supported image",
-                                 f"use one of {', '.join(IMAGE_SUFFIXES)}"))
-        return
-    target = files.images_dir / relative
-    if not target.is_file():
-        problems.add(_problem_at(doc, path, f"the image content/images/{src} does not exist",
-                                 "check the spelling and the folder"))
-        return
-    try:
-        target.resolve().relative_to(files.root.resolve())
-    except ValueError:
-        problems.add(_problem_at(doc, path, f"content/images/{src} links to a file outside the site folder",
-                                 "copy the image into content/images/ instead of linking it"))
+    found = image_problem(src, files)
+    if found is not None:
+        problems.add(_problem_at(doc, path, *found))
 
 
 def _bind_prose(node: Any, prefix: str, doc: Document, path: Path_ = ()) -> None:

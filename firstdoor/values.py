@@ -110,6 +110,19 @@ def _check_key(value: Any) -> Any:
 VocabularyKey = Annotated[str, BeforeValidator(_check_key)]
 """A key of a district vocabulary (themes, priorities, services): it appears in web addresses."""
 
+
+def _check_school_id(value: Any) -> Any:
+    value = _as_written(value)
+    if isinstance(value, str) and not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", value):
+        raise PydanticCustomError(
+            "bad_school_id", "'{value}' is not a school id: use lowercase letters, digits and single "
+            "dashes, as in the file name", {"value": value})
+    return value
+
+
+SchoolId = Annotated[str, BeforeValidator(_check_school_id)]
+"""A school id, the stem of its file name and part of its web address."""
+
 _TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|[0-9]{3}))?(?:-[A-Za-z0-9]{5,8})*$")
 
 
@@ -126,8 +139,12 @@ def _check_language_tag(value: Any) -> Any:
 LanguageTag = Annotated[str, BeforeValidator(_check_language_tag)]
 
 
+_URL = re.compile(r"^https?://[^\s/$.?#<>\"`{}|\\^\x00-\x1f\x7f][^\s<>\"`{}|\\^\x00-\x1f\x7f]*$")
+"""http(s) only; no characters that could end an attribute or an XML element (`<>"`...)."""
+
+
 def _check_url(value: Any) -> Any:
-    if isinstance(value, str) and not re.match(r"^https?://[^\s/$.?#][^\s]*$", value):
+    if isinstance(value, str) and not _URL.match(value):
         raise PydanticCustomError(
             "bad_url", "'{value}' is not a web address; write it in full, starting with https://",
             {"value": value})
@@ -135,6 +152,20 @@ def _check_url(value: Any) -> Any:
 
 
 Url = Annotated[str, BeforeValidator(_check_url)]
+"""A web address (https: or http:); javascript:, data: and other schemes are refused."""
+
+
+def _check_site_url(value: Any) -> Any:
+    value = _check_url(value)
+    if isinstance(value, str) and ("?" in value or "#" in value):
+        raise PydanticCustomError(
+            "bad_url", "'{value}' is the site's address: it cannot have a ? or # part",
+            {"value": value})
+    return value
+
+
+SiteUrl = Annotated[str, BeforeValidator(_check_site_url)]
+"""The site's own public address, to which page paths are appended."""
 
 
 def _check_email(value: Any) -> Any:

@@ -53,7 +53,7 @@ def test_tab_indentation_is_explained(tmp_path: Path) -> None:
 
 def test_unclosed_quote_is_located(tmp_path: Path) -> None:
     [message] = messages(tmp_path, 'name: "Lincoln\nseats: 3\n')
-    assert message.startswith("school.yaml:3:1: YAML syntax error")
+    assert message.startswith("school.yaml:1:7: YAML syntax error")  # where the quote opens, not the file's end
     assert "quote was opened and never closed" in message
 
 

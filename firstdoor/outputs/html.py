@@ -13,6 +13,7 @@ from firstdoor.formatting import Formatter
 from firstdoor.i18n import LanguageCatalogs, Misses, Translator
 from firstdoor.languages import Language
 from firstdoor.outputs.outreach import Kit, build_kits
+from firstdoor.outputs.redirects import Redirect
 from firstdoor.plan import LANGUAGE_PAGES, PageSpec, page_url
 from firstdoor.prose import ProseRenderer
 from firstdoor.render import relative_url, render_template
@@ -78,6 +79,13 @@ class PageRenderer:
         """The language of the root pages: the source language, or the first one built (`--lang`)."""
         source = self.validated.source_language
         return source if source.tag in self.translators else self.languages[0]
+
+    def redirect(self, redirect: Redirect) -> tuple[str, Misses]:
+        """The page at a school's old address, sending the reader to its page (see `redirects.py`)."""
+        translator = self.translators[redirect.language].for_page()
+        context = self.context_for(redirect.old_url, translator, redirect.language)
+        context.update(target=redirect.new_url, school=self.site.schools[redirect.school_id])
+        return render_template(self.env, "redirect.html", context, redirect.old_url), translator.misses
 
     def chooser(self) -> str:
         """The language chooser at the site root: every language by its own name."""

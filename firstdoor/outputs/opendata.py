@@ -132,9 +132,22 @@ def schools_csv(data: OpenData) -> str:
         row = []
         for name in columns:
             value = getattr(school, name)
-            row.append(";".join(value) if isinstance(value, list) else "" if value is None else value)
+            row.append(csv_cell(";".join(value) if isinstance(value, list) else "" if value is None else value))
         writer.writerow(row + [school.urls[tag] for tag in data.languages])
     return out.getvalue()
+
+
+def csv_cell(value: object) -> object:
+    """A cell a spreadsheet shows as text, never runs as a formula (`=HYPERLINK(...)`, `@SUM`).
+
+    Text that starts like a formula gets a leading apostrophe, the spreadsheets' own mark
+    for "this is text"; numbers and phone numbers such as `+1 555 0100` are left as written.
+    """
+    if not isinstance(value, str) or not value:
+        return value
+    if value[0] in "=@\t\r" or (value[0] in "+-" and any(c.isalpha() for c in value)):
+        return "'" + value
+    return value
 
 
 def open_data_files(site: Site, languages: tuple[Language, ...]) -> list[tuple[str, str]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from itertools import groupby
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape, quoteattr
 
 from firstdoor.languages import Language
 from firstdoor.plan import PageSpec, page_url
@@ -19,7 +19,7 @@ def sitemap_xml(base_url: str, pages: list[PageSpec], languages: tuple[Language,
     for _, group in groupby(keyed, key=lambda p: (p.kind, p.school_id or p.key)):
         same_page = list(group)
         for spec in same_page:
-            lines.append(f"<url><loc>{base}{spec.url}</loc>")
+            lines.append(f"<url><loc>{escape(base + spec.url)}</loc>")
             for lang in languages:
                 href = base + page_url(spec.kind, lang.slug, spec.school_id or spec.key)
                 lines.append(f"<xhtml:link rel=\"alternate\" hreflang={quoteattr(lang.tag)} href={quoteattr(href)}/>")
