@@ -26,7 +26,8 @@ from firstdoor.links import LinkTargets, markdown_links
 from firstdoor.model import Event, School
 from firstdoor.readability import reading_grade
 from firstdoor.sources import Document, Path_, load_yaml
-from firstdoor.validate import ValidatedSite, dotted
+from firstdoor.explain import dotted
+from firstdoor.validate import ValidatedSite
 from firstdoor.values import Prose, _check_url
 
 RULES: dict[str, str] = {
