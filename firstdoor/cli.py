@@ -146,7 +146,7 @@ def extract_command(site: Path) -> None:
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Text for people, JSON for CI and dashboards.")
 @click.option("--fail-under", type=click.FloatRange(0, 100), default=None, metavar="PERCENT",
-              help="Exit 1 when any language is less translated than this.")
+              help="Exit 1 when any language's interface or content is less translated than this.")
 def status_command(site: Path, output_format: str, fail_under: float | None) -> None:
     """Per language: interface and content strings translated, outdated and missing.
 
@@ -164,7 +164,8 @@ def status_command(site: Path, output_format: str, fail_under: float | None) -> 
     validated = run_or_exit(lambda: load_site(site))
     report = translation_status(validated, validated.languages, translation_folders(validated))
     if output_format == "json":
-        data = [dict(dataclasses.asdict(s), percent=s.percent) for s in report]
+        data = [dict(dataclasses.asdict(s), percent=s.percent, interface_percent=s.interface.percent,
+                     content_percent=s.content.percent) for s in report]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         for s in report:

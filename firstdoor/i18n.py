@@ -43,12 +43,17 @@ class LanguageCatalogs:
 
 def load_language_catalogs(language: Language, translations_dirs: list[Path], root: Path,
                            ) -> tuple[LanguageCatalogs, list[LoadedCatalog], list[Problem]]:
-    """Load the catalogs of `language`; later folders in `translations_dirs` win entry by entry."""
+    """Load the catalogs of `language`; later folders in `translations_dirs` win entry by entry.
+
+    Content prose is the site's own, so only the last folder (the site's) supplies content
+    translations; earlier ones (firstdoor's built-in catalogs) supply interface strings.
+    """
     problems: list[Problem] = []
     loaded_files: list[LoadedCatalog] = []
     merged: dict[str, dict[tuple[str | None, str], str | tuple[str, ...]]] = {d: {} for d in CATALOG_DOMAINS}
     for folder in translations_dirs:
-        for domain in CATALOG_DOMAINS:
+        domains = CATALOG_DOMAINS if folder == translations_dirs[-1] else ("messages",)
+        for domain in domains:
             path = catalog_path(folder, language.tag, domain)
             if not path.is_file():
                 continue

@@ -44,6 +44,11 @@ class DomainStatus:
         """Every entry the language needs."""
         return self.translated + self.fuzzy + self.missing
 
+    @property
+    def percent(self) -> float:
+        """Share of the entries translated and current."""
+        return 100.0 if self.total == 0 else round(100.0 * self.translated / self.total, 1)
+
 
 @dataclass
 class LanguageStatus:
@@ -55,10 +60,13 @@ class LanguageStatus:
 
     @property
     def percent(self) -> float:
-        """Share of all entries (interface and content) translated and current."""
-        total = self.interface.total + self.content.total
-        done = self.interface.translated + self.content.translated
-        return 100.0 if total == 0 else round(100.0 * done / total, 1)
+        """The lower of the interface's and the content's share translated and current.
+
+        Taking the lower one keeps complete built-in interface catalogs from hiding that
+        a district's own content is not translated at all (and the other way round).
+        """
+        shares = [d.percent for d in (self.interface, self.content) if d.total]
+        return min(shares) if shares else 100.0
 
 
 def domain_status(template: Catalog, catalogs: list[Catalog], where: str) -> DomainStatus:
@@ -181,7 +189,7 @@ def translation_status(validated: "ValidatedSite", languages: tuple[Language, ..
                 domains[domain] = DomainStatus()
                 continue
             catalogs = []
-            for folder in reversed(folders):
+            for folder in reversed(folders if domain == "messages" else folders[-1:]):
                 path = catalog_path(folder, language.tag, domain)
                 if path.is_file():
                     catalogs.append(read_po(path.open("rb")))
