@@ -54,5 +54,16 @@ def references(html: str) -> References:
 
 
 def html_files(out: Path) -> list[Path]:
-    """Every HTML file of a built site, sorted."""
-    return sorted(out.rglob("*.html"))
+    """Every web page of a built site, sorted: HTML files that are documents.
+
+    The outreach kit's `email.html` files are fragments to paste into an e-mail tool, not
+    pages of the site, so they are left out (they have no doctype).
+    """
+    pages = []
+    for path in sorted(out.rglob("*.html")):
+        with path.open("rb") as file:
+            if file.read(15).lower() == b"<!doctype html>":
+                pages.append(path)
+            else:
+                assert path.name == "email.html", f"{path} is not an HTML document"
+    return pages

@@ -121,3 +121,12 @@ def test_calendars_are_byte_identical_across_builds(make_site: Any, tmp_path: Pa
     assert build_site(site, tmp_path / "b").exit_code == 0
     for path in sorted((tmp_path / "a").rglob("*.ics")):
         assert path.read_bytes() == (tmp_path / "b" / path.relative_to(tmp_path / "a")).read_bytes()
+
+
+def test_a_whole_day_deadline_builds_every_output(make_site: Any, district: dict[str, Any]) -> None:
+    # Regression: the Atom feed compared a naive midnight with aware event times and crashed.
+    district["application"]["deadline"] = "2027-01-29"
+    site = make_site(district=district)
+    result = build_site(site)
+    assert result.exit_code == 0, result.output
+    assert b"2027-01-29T00:00:00-06:00" in (site / "_site" / "en" / "feed.atom").read_bytes()
