@@ -16,16 +16,6 @@ from firstdoor.outputs.images import ResponsiveImage
 from firstdoor.outputs.jsonld import StructuredData
 
 
-def count_texts(translator: Translator, total: int) -> list[str]:
-    """"N schools match" for every N from 0 to `total`, in the page's language and plural rule.
-
-    The filter script announces these; pre-rendering them keeps gettext's plural rules
-    (which the browser does not know) on the server side.
-    """
-    return [str(translator.ngettext("%(num)d school matches", "%(num)d schools match", n).striptags())
-            for n in range(total + 1)]
-
-
 def srcset(image: ResponsiveImage, url: Callable[[str], str]) -> str:
     """The `srcset` attribute of a content image: every copy with its width."""
     return ", ".join(f"{url(v.path)} {v.width}w" for v in image.variants)
@@ -44,7 +34,6 @@ def finder_context(site: Site, translator: Translator, slug: str, url: Callable[
         "instruction_languages": views.instruction_languages(site),
         "grade_levels": views.grade_levels(site),
         "filter_data": views.filter_data,
-        "count_texts": lambda: count_texts(translator, len(site.schools)),
         "ics": CalendarLinks(slug, views.event_keys(site), url),
         "jsonld": structured,
         "images": images,
