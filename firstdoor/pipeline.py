@@ -126,10 +126,10 @@ def build(site_dir: Path, options: BuildOptions, progress: Progress = NoProgress
     env = create_environment(validated.files.templates_dir)
     css_url, css = stylesheet(validated.files.templates_dir)
     js_url, js = static_asset(validated.files.templates_dir, "finder.js")
-    images, image_files = resize_images(validated.site, validated.files.images_dir)
+    responsive, image_files = resize_images(validated.site, validated.files.images_dir)
     today = today_in(ZoneInfo(validated.site.district.timezone), options.today)
     renderer = PageRenderer(validated, catalogs, env, languages, today,
-                            {"site.css": css_url, "finder.js": js_url}, images)
+                            {"site.css": css_url, "finder.js": js_url}, responsive)
     report = BuildReport(out=options.out, languages=languages,
                          warnings=validated.warnings + tuple(catalog_warnings),
                          misses={lang.tag: Misses() for lang in languages}, left_out=left_out)

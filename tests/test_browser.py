@@ -68,9 +68,13 @@ def site_url(sample_build: Path) -> Iterator[str]:
     server.shutdown()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Debian's Chromium, headless, through Playwright (which downloads no browser here)."""
+    """Debian's Chromium, headless, through Playwright (which downloads no browser here).
+
+    Module scope: Playwright's sync API runs an event loop while it is open, and other test
+    modules (test_serve) start their own.
+    """
     _require(CHROMIUM.is_file(), "/usr/bin/chromium (Debian package chromium)")
     try:
         from playwright.sync_api import sync_playwright
