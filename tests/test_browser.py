@@ -40,8 +40,10 @@ PAGE_KINDS = {
     "theme": "{lang}/themes/stem/", "grades": "{lang}/grades/6-8/", "zips": "{lang}/zip/",
     "zip": "{lang}/zip/55104/", "area": "{lang}/area/east-side/", "outreach": "{lang}/outreach/",
 }
-SINGLE_PAGES = {"chooser": "index.html", "not-found": "404.html"}
-"""Pages that exist once, not per language: audited with the left-to-right run."""
+SINGLE_PAGES = {"chooser": "index.html", "not-found": BASE + "404.html"}
+"""Pages that exist once, not per language: audited with the left-to-right run. The 404 page
+links its stylesheet absolutely (it is shown at any address), so it is opened at the site's
+own address, served from the build, where its `style-src 'self'` policy lets the CSS load."""
 
 
 def _require(present: bool, what: str) -> None:
@@ -117,7 +119,7 @@ class Visit:
 
     def open(self, path: str) -> Any:
         """Load a page of the site and wait until it is idle."""
-        self.page.goto(self.site_url + path, wait_until="load")
+        self.page.goto(path if path.startswith(BASE) else self.site_url + path, wait_until="load")
         return self.page
 
     def visible_cards(self) -> list[str]:
