@@ -15,9 +15,11 @@ from firstdoor.advice import AdviceOptions, Finding, advise
 from firstdoor.errors import ContentError, Problem
 from firstdoor.i18n import LanguageCatalogs, Misses, load_language_catalogs
 from firstdoor.languages import Language
-from firstdoor.outputs.assets import content_images, stylesheet
+from firstdoor.outputs.assets import content_images, static_asset, stylesheet
+from firstdoor.outputs.calendar import calendar_files
 from firstdoor.outputs.feeds import feed_files
 from firstdoor.outputs.html import PageRenderer
+from firstdoor.outputs.images import resize_images
 from firstdoor.outputs.opendata import open_data_files
 from firstdoor.outputs.outreach import kit_files
 from firstdoor.outputs.redirects import alias_redirects
@@ -123,8 +125,11 @@ def build(site_dir: Path, options: BuildOptions, progress: Progress = NoProgress
     pages = plan_pages(validated, languages)
     env = create_environment(validated.files.templates_dir)
     css_url, css = stylesheet(validated.files.templates_dir)
+    js_url, js = static_asset(validated.files.templates_dir, "finder.js")
+    responsive, image_files = resize_images(validated.site, validated.files.images_dir)
     today = today_in(ZoneInfo(validated.site.district.timezone), options.today)
-    renderer = PageRenderer(validated, catalogs, env, languages, today, {"site.css": css_url})
+    renderer = PageRenderer(validated, catalogs, env, languages, today,
+                            {"site.css": css_url, "finder.js": js_url}, responsive)
     report = BuildReport(out=options.out, languages=languages,
                          warnings=validated.warnings + tuple(catalog_warnings),
                          misses={lang.tag: Misses() for lang in languages}, left_out=left_out)
@@ -136,6 +141,7 @@ def build(site_dir: Path, options: BuildOptions, progress: Progress = NoProgress
     redirects = [(r, *renderer.redirect(r)) for r in alias_redirects(validated.site, languages)]
     chooser, not_found = renderer.chooser(), renderer.not_found()
     base_url = validated.site.district.base_url
+    calendars = calendar_files(validated.site, languages, renderer.translators, renderer.formatters, base_url)
     with Staging(options.out) as stage:
         for spec, html, misses in rendered:
             stage.write(spec.path, html)
@@ -159,6 +165,9 @@ def build(site_dir: Path, options: BuildOptions, progress: Progress = NoProgress
         for language in languages:
             for path, data in kit_files(renderer.kits[language.tag], language.slug):
                 stage.write(path, data)
+        stage.write(js_url.split("?")[0], js)
+        for path, data in sorted((image_files | calendars).items()):
+            stage.write(path, data)
         report.files = len(stage.written)
     report.pages = len(pages)
     # Translation coverage is left to `check`: the build prints its own untranslated-text line, and

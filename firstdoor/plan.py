@@ -12,12 +12,14 @@ from typing import Literal
 
 from firstdoor.languages import Language
 from firstdoor.validate import ValidatedSite
-from firstdoor.views import neighborhoods
+from firstdoor.views import GRADE_BANDS, neighborhoods
 
-PageKind = Literal["home", "school", "apply", "transportation", "events", "zips", "zip", "area", "outreach"]
+PageKind = Literal["home", "school", "apply", "transportation", "events", "zips", "zip", "area", "outreach",
+                   "compare", "theme", "grades"]
 
-LANGUAGE_PAGES: tuple[PageKind, ...] = ("home", "apply", "transportation", "events", "zips", "outreach")
-"""District pages every language has, besides one page per school."""
+LANGUAGE_PAGES: tuple[PageKind, ...] = ("home", "apply", "transportation", "events", "zips", "outreach",
+                                        "compare")
+"""District pages every language has, besides one page per school, neighborhood, theme and grade band."""
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,7 @@ class PageSpec:
     """The language as it appears in the URL (`zh-hans`)."""
     school_id: str | None = None
     key: str | None = None
-    """The ZIP code or area id of a neighborhood page."""
+    """The ZIP code or area id of a neighborhood page; the theme or grade band of a finder page."""
 
     @property
     def url(self) -> str:
@@ -52,7 +54,8 @@ class PageSpec:
 def page_url(kind: PageKind, slug: str, key: str | None = None) -> str:
     """The documented URL of a page (see README, "URL layout"); never change these lightly.
 
-    `key` is the school id of a school page, the ZIP code or area id of a neighborhood page.
+    `key` is the school id of a school page, the ZIP code or area id of a neighborhood page,
+    the theme key or grade band (`6-8`) of a finder page.
     """
     if kind == "home":
         return f"{slug}/"
@@ -62,6 +65,10 @@ def page_url(kind: PageKind, slug: str, key: str | None = None) -> str:
         return f"{slug}/zip/"
     if kind in ("zip", "area"):
         return f"{slug}/{kind}/{key}/"
+    if kind == "theme":
+        return f"{slug}/themes/{key}/"
+    if kind == "grades":
+        return f"{slug}/grades/{key}/"
     return f"{slug}/{kind}/"
 
 
@@ -83,4 +90,8 @@ def plan_pages(validated: ValidatedSite, languages: tuple[Language, ...]) -> lis
             pages.append(PageSpec("school", language.tag, language.slug, school_id))
         for place in neighborhoods(validated.site):
             pages.append(PageSpec(place.kind, language.tag, language.slug, key=place.key))
+        for theme in sorted(validated.site.district.themes):
+            pages.append(PageSpec("theme", language.tag, language.slug, key=theme))
+        for band, _ in GRADE_BANDS:
+            pages.append(PageSpec("grades", language.tag, language.slug, key=band))
     return pages

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from firstdoor.model import Event, School, Site, Step
-from firstdoor.values import Prose
+from firstdoor.values import GRADE_ORDER, Prose
 
 
 def schools_in_order(site: Site) -> list[tuple[str, School]]:
@@ -157,3 +157,75 @@ def next_help_session(site: Site, today: dt.date) -> Event | None:
     """The first help session from `today` on, if any."""
     upcoming = [e for e in site.district.application.help_sessions if e.start.date() >= today]
     return min(upcoming, key=lambda e: e.start) if upcoming else None
+
+
+# --- the finder: themes, grade bands, the JavaScript filter's data ----------------------
+
+GRADE_BANDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("pk-k", ("PK", "TK", "K")),
+    ("1-5", ("1", "2", "3", "4", "5")),
+    ("6-8", ("6", "7", "8")),
+    ("9-12", ("9", "10", "11", "12")),
+)
+"""Grade bands of the finder pages (`/<lang>/grades/<band>/`): URL key and the grades in it."""
+
+
+def band_grades(band: str) -> tuple[str, ...]:
+    """The grades of a band key (`6-8` -> 6, 7, 8)."""
+    return dict(GRADE_BANDS)[band]
+
+
+def schools_with_theme(site: Site, theme: str) -> list[tuple[str, School]]:
+    """Schools having `theme` among their themes, in the usual (alphabetical) order."""
+    return [(sid, s) for sid, s in schools_in_order(site) if theme in s.themes]
+
+
+def schools_in_band(site: Site, band: str) -> list[tuple[str, School]]:
+    """Schools serving at least one grade of `band`, in the usual order."""
+    grades = set(band_grades(band))
+    return [(sid, s) for sid, s in schools_in_order(site) if grades & set(s.grades.levels)]
+
+
+def instruction_languages(site: Site) -> list[str]:
+    """Every language of instruction some school names, sorted by tag."""
+    return sorted({tag for s in site.schools.values() if s.languages for tag in s.languages.instruction})
+
+
+def grade_levels(site: Site) -> list[tuple[int, str]]:
+    """Every grade some school serves, in order, as (number for the filter, level): (0, "K")."""
+    served = {level for s in site.schools.values() for level in s.grades.levels}
+    return [(i - 2, level) for i, level in enumerate(GRADE_ORDER) if level in served]
+
+
+def filter_data(school: School) -> dict[str, str]:
+    """The `data-*` attributes the home page's filter script reads from a school card.
+
+    Grades are numbers (PK=-2, TK=-1, K=0) so the script compares them without a table.
+    """
+    data = {
+        "grades": " ".join(str(n) for n in school.grades.numbers()),
+        "themes": " ".join(school.themes),
+        "bus": school.transportation.bus,
+        "model": school.model,
+        "langs": " ".join(school.languages.instruction if school.languages else []),
+        "zips": " ".join(school.transportation.zip_codes if school.transportation.bus != "none" else []),
+    }
+    if school.location:
+        data["lat"], data["lon"] = f"{school.location.lat:.5f}", f"{school.location.lon:.5f}"
+    return data
+
+
+def event_keys(site: Site) -> dict[int, str]:
+    """A stable, readable key per event (`id(event)` -> `lincoln-stem-20261205-1000`).
+
+    Keys name the event's owner and start, so they survive reordering the YAML; two events
+    of one owner at the same minute get `-2`, `-3` in start order. Used in `.ics` file names
+    and calendar UIDs.
+    """
+    keys: dict[int, str] = {}
+    seen: dict[str, int] = {}
+    for listed in all_events(site):
+        base = f"{listed.school_id or 'help'}-{listed.event.start:%Y%m%d-%H%M}"
+        seen[base] = seen.get(base, 0) + 1
+        keys[id(listed.event)] = base if seen[base] == 1 else f"{base}-{seen[base]}"
+    return keys

@@ -112,3 +112,13 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = build_site(REPO, out)
     assert result.exit_code == 0, result.output
     return out
+
+
+def tiny_jpeg(width: int = 8, height: int = 5) -> bytes:
+    """A real (decodable) JPEG image, for content that references photos."""
+    import io
+
+    from PIL import Image
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (40, 120, 200)).save(out, "JPEG")
+    return out.getvalue()

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from firstdoor.model import District, School
 from firstdoor.placeholders import MARKER
 from firstdoor.scaffold import core_type, item_model, school_id_for, school_scaffold
-from tests.conftest import TODAY, build_site, run_cli
+from tests.conftest import TODAY, build_site, run_cli, tiny_jpeg
 
 MakeSite = Callable[..., Path]
 FILLED = {"themes": "[stem]", "tagline": "Build, test and invent every day.", "grades": "K-5",
@@ -97,7 +97,7 @@ def test_every_optional_key_of_the_scaffold_is_valid_once_switched_on(make_site:
     district["priorities"] = {"sibling": "Sibling", "neighborhood": "Nearby"}
     district["services"] = {"special-education": "Special education", "english-learners": "English learners"}
     site = make_site(district=district, schools={},
-                     files={"content/images/lincoln-stem-academy/photo.jpg": b"\xff\xd8\xff"})
+                     files={"content/images/lincoln-stem-academy/photo.jpg": tiny_jpeg()})
     run_cli("new", "school", "Lincoln STEM Academy", "--site", site)
     path = site / "content/schools/lincoln-stem-academy.yaml"
     path.write_text(uncomment(replace_placeholders(path.read_text(encoding="utf-8"))), encoding="utf-8")

@@ -114,9 +114,9 @@ EXPECTED_ON_PAGE: list[tuple[str, str]] = [
 
 @pytest.fixture(scope="module")
 def full_school_page(tmp_path_factory: pytest.TempPathFactory) -> str:
-    from tests.conftest import write_site
+    from tests.conftest import tiny_jpeg, write_site
     root = tmp_path_factory.mktemp("full")
-    site = write_site(root, schools={"lincoln": FULL_SCHOOL}, files={"content/images/lincoln/robot.jpg": b"jpg"})
+    site = write_site(root, schools={"lincoln": FULL_SCHOOL}, files={"content/images/lincoln/robot.jpg": tiny_jpeg()})
     result = build_site(site, root / "out")
     assert result.exit_code == 0, result.output
     html = (root / "out" / "en" / "schools" / "lincoln" / "index.html").read_text(encoding="utf-8")

@@ -11,13 +11,21 @@ from firstdoor.render import builtin_dir
 
 def stylesheet(site_templates: Path) -> tuple[str, bytes]:
     """The site's CSS (the district's `templates/static/site.css` if any) and its URL."""
+    return static_asset(site_templates, "site.css")
+
+
+def static_asset(site_templates: Path, name: str) -> tuple[str, bytes]:
+    """A file of `templates/static/` (the district's copy first) and its URL under `assets/`.
+
+    The URL carries a hash of the content, so browsers may cache it for ever.
+    """
     for folder in (site_templates, builtin_dir("templates")):
-        path = folder / "static" / "site.css"
+        path = folder / "static" / name
         if path.is_file():
             data = path.read_bytes()
             digest = hashlib.sha256(data).hexdigest()[:10]
-            return f"assets/site.css?v={digest}", data
-    raise FileNotFoundError("templates/static/site.css")
+            return f"assets/{name}?v={digest}", data
+    raise FileNotFoundError(f"templates/static/{name}")
 
 
 def content_images(site: Site, images_dir: Path) -> list[tuple[str, Path]]:

@@ -8,6 +8,7 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from firstdoor.formatting import Formatter
 from firstdoor.i18n import Translator
@@ -40,7 +41,7 @@ def feed_entries(site: Site, translator: Translator, fmt: Formatter, base: str, 
     """The upcoming dates, soonest first (past ones are left out)."""
     slug = translator.language.slug
     app = site.district.application
-    tz = app.deadline.tzinfo if isinstance(app.deadline, dt.datetime) else None
+    tz = ZoneInfo(site.district.timezone)  # whole days start at midnight, district time
     def _(message: str) -> str:
         return translator.gettext(message).striptags()  # plain text: a feed has no markup
 

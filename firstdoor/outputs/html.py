@@ -12,6 +12,8 @@ from firstdoor import views
 from firstdoor.formatting import Formatter
 from firstdoor.i18n import LanguageCatalogs, Misses, Translator
 from firstdoor.languages import Language
+from firstdoor.outputs.finder import finder_context
+from firstdoor.outputs.images import ResponsiveImage
 from firstdoor.outputs.outreach import Kit, build_kits
 from firstdoor.outputs.redirects import Redirect
 from firstdoor.plan import LANGUAGE_PAGES, PageSpec, page_url
@@ -36,13 +38,14 @@ class PageRenderer:
 
     def __init__(self, validated: ValidatedSite, catalogs: dict[str, LanguageCatalogs],
                  env: Environment, languages: tuple[Language, ...], today: dt.date,
-                 asset_urls: dict[str, str]) -> None:
+                 asset_urls: dict[str, str], images: dict[str, ResponsiveImage] | None = None) -> None:
         self.validated = validated
         self.site = validated.site
         self.env = env
         self.languages = languages
         self.today = today
         self.asset_urls = asset_urls
+        self.images = images or {}
         renderer = ProseRenderer()
         source = validated.source_language
         self.translators = {tag: Translator(c, source, renderer) for tag, c in catalogs.items()}
@@ -55,7 +58,7 @@ class PageRenderer:
         """Render one page; return its HTML and what it showed untranslated."""
         translator = self.translators[spec.language].for_page()
         context = self.context_for(spec.url, translator, spec.language)
-        context.update(page=spec, alternates=self._alternates(spec))
+        context.update(page=spec, alternates=self._alternates(spec), key=spec.key)
         if spec.school_id is not None:
             school = self.site.schools[spec.school_id]
             context.update(school_id=spec.school_id, school=school,
@@ -121,7 +124,9 @@ class PageRenderer:
         def link(kind: str, key: str | None = None) -> str:
             return url(page_url(kind, language.slug, key))  # type: ignore[arg-type]
 
-        return {
+        extras = finder_context(site, translator, language.slug, url, self.base_url, self.images,
+                                self.validated.source_language.tag)
+        return extras | {
             "here": here,
             "absolute": lambda target: self.base_url + target,
             "url": url,

@@ -1,0 +1,230 @@
+"""Calendar files (iCalendar, RFC 5545) in every language, built with the `icalendar` library.
+
+Per language: one `.ics` per dated item (`<lang>/events/<key>.ics`: each open house and
+help session, the application opening, deadline and results, each school's own
+deadline), one per school (`<lang>/schools/<id>/calendar.ics`) and one for the district
+(`<lang>/calendar.ics`). Times carry the district's TZID with its VTIMEZONE, so a phone
+shows 10:00 at the school whatever zone the phone is in.
+
+Determinism: UIDs are `<key>@<site host>` (the same in every language and every build,
+so re-importing updates instead of duplicating), and DTSTAMP is the day applications
+open, at midnight UTC: a value from the content, not the clock, so the same content
+always builds the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Callable
+from urllib.parse import urlsplit
+
+from icalendar import Alarm, Calendar, Event, Timezone
+
+from firstdoor import views
+from firstdoor.formatting import Formatter
+from firstdoor.i18n import Translator
+from firstdoor.languages import Language
+from firstdoor.model import Event as EventModel
+from firstdoor.model import School, Site
+from firstdoor.plan import page_url
+
+PRODID = "-//firstdoor//magnet school calendar//EN"
+
+
+def item_url(slug: str, key: str) -> str:
+    """Where the `.ics` of one dated item is written (`es/events/lincoln-stem-20261205-1000.ics`)."""
+    return f"{slug}/events/{key}.ics"
+
+
+def school_calendar_url(slug: str, school_id: str) -> str:
+    """Where a school's calendar is written."""
+    return f"{slug}/schools/{school_id}/calendar.ics"
+
+
+def district_calendar_url(slug: str) -> str:
+    """Where the district calendar of a language is written."""
+    return f"{slug}/calendar.ics"
+
+
+@dataclass(frozen=True)
+class CalendarLinks:
+    """Links from one page to calendar files; templates call `ics.event(e)`, `ics.item('deadline')`..."""
+
+    slug: str
+    keys: dict[int, str]
+    url: Callable[[str], str]
+
+    def event(self, event: object) -> str:
+        """The `.ics` of one open house or help session."""
+        return self.url(item_url(self.slug, self.keys[id(event)]))
+
+    def item(self, key: str) -> str:
+        """The `.ics` of an application date: `opens`, `deadline`, `results` or `deadline-<school id>`."""
+        return self.url(item_url(self.slug, f"application-{key}"))
+
+    def school(self, school_id: str) -> str:
+        """A school's calendar."""
+        return self.url(school_calendar_url(self.slug, school_id))
+
+    def district(self) -> str:
+        """The district calendar."""
+        return self.url(district_calendar_url(self.slug))
+
+
+@dataclass(frozen=True)
+class _Item:
+    """One VEVENT before serialisation."""
+
+    key: str
+    summary: str
+    start: dt.date
+    end: dt.date | None
+    page: str
+    location: str = ""
+    description: str = ""
+    alarm: bool = False
+
+
+class CalendarWriter:
+    """Builds every calendar file of one language."""
+
+    def __init__(self, site: Site, language: Language, translator: Translator, fmt: Formatter,
+                 base_url: str) -> None:
+        self.site, self.language, self.tr, self.fmt = site, language, translator, fmt
+        self.base_url = base_url.rstrip("/") + "/"
+        self.host = urlsplit(self.base_url).hostname or "firstdoor"
+        self.keys = views.event_keys(site)
+        opens = site.district.application.opens
+        self.stamp = dt.datetime(opens.year, opens.month, opens.day, tzinfo=dt.timezone.utc)
+
+    def files(self) -> dict[str, bytes]:
+        """Every `.ics` file of this language, by output path."""
+        slug = self.language.slug
+        district = self._district_items()
+        files: dict[str, bytes] = {}
+        every = list(district)
+        for sid, school in views.schools_in_order(self.site):
+            dates = self._application_items(school, sid)
+            events = [self._event_item(event, sid) for event in school.events]
+            files[school_calendar_url(slug, sid)] = self._calendar(dates + events, self.tr.plain(school.name))
+            own = [dates[1]] if views.has_own_deadline(self.site, school) else []
+            every += own + events
+        for item in every:
+            files[item_url(slug, item.key)] = self._calendar([item], item.summary)
+        name = self._label("Magnet schools") + " · " + self._district_name()
+        files[district_calendar_url(slug)] = self._calendar(every, name)
+        return dict(sorted(files.items()))
+
+    # -- items ----------------------------------------------------------------------------
+
+    def _district_items(self) -> list[_Item]:
+        items = self._application_items(None, None)
+        for event in self.site.district.application.help_sessions:
+            items.append(self._event_item(event, None))
+        return items
+
+    def _application_items(self, school: School | None, school_id: str | None) -> list[_Item]:
+        """Opening, deadline and results; a school with its own deadline gets that one instead."""
+        app = self.site.district.application
+        home = page_url("apply", self.language.slug)
+        who = self._district_name()
+        deadline_key, deadline = "application-deadline", app.deadline
+        if school is not None and school_id is not None:
+            who = self.tr.plain(school.name)
+            if views.has_own_deadline(self.site, school):
+                deadline_key, deadline = f"application-deadline-{school_id}", self.site.deadline_for(school)
+        return [
+            _Item("application-opens", f"{self._label('Applications open')} · {who}", app.opens, None, home),
+            _Item(deadline_key, f"{self._label('Deadline to apply')} · {who}", deadline, None, home,
+                  alarm=True),
+            _Item("application-results", f"{self._label('Results are sent to families')} · {who}",
+                  app.results, None, home),
+        ]
+
+    def _event_item(self, event: EventModel, school_id: str | None) -> _Item:
+        title = self.tr.plain(event.title)
+        place = self.tr.plain(event.place) if event.place else ""
+        page = page_url("events", self.language.slug)
+        if school_id is not None:
+            school = self.site.schools[school_id]
+            title = f"{title} · {self.tr.plain(school.name)}"
+            place = ", ".join(p for p in (place, school.address) if p)
+            page = page_url("school", self.language.slug, school_id)
+        lines = []
+        if event.details:
+            lines.append(self.tr.plain(event.details))
+        if event.languages:
+            names = self.fmt.list(self.fmt.language_name(tag) for tag in event.languages)
+            lines.append(self._label("Interpreters: %(languages)s", languages=names))
+        lines.append(self.base_url + page)
+        return _Item(self.keys[id(event)], title, event.start, event.end, page, place, "\n\n".join(lines))
+
+    # -- serialisation ----------------------------------------------------------------------
+
+    def _calendar(self, items: list[_Item], name: str) -> bytes:
+        cal = Calendar()
+        cal.add("prodid", PRODID)
+        cal.add("version", "2.0")
+        cal.add("calscale", "GREGORIAN")
+        cal.add("method", "PUBLISH")
+        cal.add("name", name)
+        cal.add("x-wr-calname", name)
+        cal.add("x-wr-timezone", self.site.district.timezone)
+        ordered = sorted(items, key=lambda i: (_instant(i.start), i.key))
+        timed = [i.start for i in ordered if isinstance(i.start, dt.datetime)]
+        if timed:
+            # whole years, so the zone carries its daylight-saving rules and not just one offset
+            first, last = dt.date(min(timed).year, 1, 1), dt.date(max(timed).year + 1, 1, 1)
+            cal.add_component(Timezone.from_tzid(self.site.district.timezone, first_date=first, last_date=last))
+        for item in ordered:
+            cal.add_component(self._event(item))
+        return bytes(cal.to_ical())
+
+    def _event(self, item: _Item) -> Event:
+        event = Event()
+        event.add("uid", f"{item.key}@{self.host}")
+        event.add("dtstamp", self.stamp)
+        event.add("summary", item.summary)
+        event.add("dtstart", item.start)
+        if item.end is not None:
+            event.add("dtend", item.end)
+        elif not isinstance(item.start, dt.datetime):
+            event.add("dtend", item.start + dt.timedelta(days=1))  # a whole day
+        event.add("transp", "TRANSPARENT" if not isinstance(item.start, dt.datetime) else "OPAQUE")
+        if item.location:
+            event.add("location", item.location)
+        event.add("description", item.description or self.base_url + item.page)
+        event.add("url", self.base_url + item.page)
+        if item.alarm:
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", item.summary)
+            alarm.add("trigger", dt.timedelta(days=-1))
+            event.add_component(alarm)
+        return event
+
+    def _label(self, message: str, **variables: str) -> str:
+        return str(self.tr.gettext(message, **variables).striptags())
+
+    def _district_name(self) -> str:
+        district = self.site.district
+        return self.tr.plain(district.short_name or district.name)
+
+
+def _instant(when: dt.date) -> dt.datetime:
+    """A sortable moment: a whole day sorts at its midnight in the district's zone."""
+    if isinstance(when, dt.datetime):
+        return when.astimezone(dt.timezone.utc)
+    return dt.datetime.combine(when, dt.time.min, dt.timezone.utc)
+
+
+def calendar_files(site: Site, languages: tuple[Language, ...], translators: dict[str, Translator],
+                   formatters: dict[str, Formatter], base_url: str) -> dict[str, bytes]:
+    """Every calendar file of every language, by output path."""
+    files: dict[str, bytes] = {}
+    for language in languages:
+        writer = CalendarWriter(site, language, translators[language.tag].for_page(),
+                                formatters[language.tag], base_url)
+        files.update(writer.files())
+    return files
