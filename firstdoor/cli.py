@@ -47,8 +47,16 @@ def cli() -> None:
 @click.option("--keep-going", is_flag=True,
               help="Publish the other languages when a language's catalog is broken (exit code 1).")
 @quiet_option
+@click.option("--no-pdf", "no_pdf", is_flag=True, help="Skip the printable flyers (a quick preview).")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Render flyers in N worker processes. [default: all cores]")
+@click.option("--paper", type=click.Choice(["letter", "a4"]), default=None,
+              help="Paper size of the flyers. [default: the district's print.paper_size, else letter]")
+@click.option("--pair", default=None, metavar="A,B",
+              help="Also print each school's flyer in two languages, front and back (e.g. en,es).")
 def build_command(site: Path, out: Path | None, languages: tuple[str, ...], force: bool,
-                  today: dt.datetime | None, keep_going: bool, quiet: bool) -> None:
+                  today: dt.datetime | None, keep_going: bool, quiet: bool, no_pdf: bool, jobs: int | None,
+                  paper: str | None, pair: str | None) -> None:
     """Validate the content and build the whole site, in every language.
 
     \b
@@ -59,9 +67,12 @@ def build_command(site: Path, out: Path | None, languages: tuple[str, ...], forc
     Examples:
       firstdoor build
       python build.py --lang hmn
+      firstdoor build --no-pdf            skip the flyers for a quick preview
+      firstdoor build --paper a4 --pair en,es --jobs 4
     """
     options = BuildOptions(out=out or site / "_site", languages=languages, force=force,
-                           today=today.date() if today else None, keep_going=keep_going)
+                           today=today.date() if today else None, keep_going=keep_going, pdf=not no_pdf,
+                           jobs=jobs, paper=paper, pair=parse_pair(pair))
     start = time.perf_counter()
     report = run_or_exit(lambda: build(site, options, progress_for(quiet)))
     if not quiet:
@@ -69,6 +80,16 @@ def build_command(site: Path, out: Path | None, languages: tuple[str, ...], forc
     if report.left_out:
         click.echo(f"published without: {', '.join(report.left_out)}", err=True)
         sys.exit(1)
+
+
+def parse_pair(value: str | None) -> tuple[str, str] | None:
+    """`--pair en,es` as two language tags; anything else is a usage error."""
+    if value is None:
+        return None
+    tags = [tag.strip() for tag in value.split(",") if tag.strip()]
+    if len(tags) != 2 or tags[0] == tags[1]:
+        raise click.BadParameter("give two different language tags, e.g. en,es", param_hint="--pair")
+    return tags[0], tags[1]
 
 
 T = TypeVar("T")
@@ -95,8 +116,9 @@ def print_summary(report: BuildReport, seconds: float) -> None:
         rules = sorted({finding.rule for finding in report.advice})
         click.echo(f"{plural(len(report.advice), 'content warning')} ({', '.join(rules)}): "
                    "run `firstdoor check` to see them", err=True)
-    flyers = getattr(report, "flyers", 0)  # set once PDF flyers are built
-    outputs = plural(report.pages, "page") + (f", {plural(flyers, 'flyer')}" if flyers else "")
+    flyers = report.flyers
+    outputs = plural(report.pages, "page") + (f", {plural(flyers, 'flyer')} ({report.flyers_rendered} rendered, "
+                                              f"{flyers - report.flyers_rendered} from the cache)" if flyers else "")
     warnings = len(report.warnings) + len(report.advice)
     click.echo(f"built {outputs} in {plural(len(report.languages), 'language')} in {seconds:.1f} s; "
                f"{plural(warnings, 'warning')}")

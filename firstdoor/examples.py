@@ -126,6 +126,8 @@ DISTRICT: dict[str, str] = {
     "areas{}.name": "West Side",
     "areas{}.zip_codes": "[\"55101\", \"55104\"]",
     "print.zip_sheets": "false",
+    "print.paper_size": "letter",
+    "print.pair": "[en, es]",
 }
 
 DICT_KEYS: dict[str, str] = {"language_overrides": "hmn", "areas": "west-side"}

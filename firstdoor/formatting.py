@@ -15,6 +15,7 @@ from typing import Iterable
 
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
+from babel import units as babel_units
 from babel.lists import format_list
 
 from firstdoor.languages import Language, language_name
@@ -107,6 +108,14 @@ class Formatter:
     def number(self, value: int | float) -> str:
         """A number with the language's digits and grouping: "1,200", "1.200", "١٬٢٠٠"."""
         return babel_numbers.format_decimal(value, locale=self.language.locale)
+
+    def file_size(self, size: int) -> str:
+        """A file size in kilobytes or megabytes, the language's way: "180 kB", "1,2 MB"."""
+        if size >= 1_000_000:
+            return babel_units.format_unit(round(size / 1_000_000, 1), "digital-megabyte", "short",
+                                           locale=self.language.locale)
+        return babel_units.format_unit(max(1, round(size / 1000)), "digital-kilobyte", "short",
+                                       locale=self.language.locale)
 
     def list(self, items: Iterable[str]) -> str:
         """A list joined the language's way: "English, Spanish and Hmong"."""

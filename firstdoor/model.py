@@ -120,6 +120,9 @@ class Application(Model):
     """In-person help completing the application."""
 
 
+PaperSize = Literal["letter", "a4"]
+
+
 class Area(Model):
     """A neighborhood or feeder pattern families know by name, made of ZIP codes."""
 
@@ -134,6 +137,10 @@ class PrintSettings(Model):
 
     zip_sheets: bool = False
     """Make a one-page PDF per ZIP code and area (opt-in: state-sized sites have thousands)."""
+    paper_size: PaperSize = "letter"
+    """Paper of the flyers: letter (US Letter, the default) or a4."""
+    pair: Annotated[list[LanguageTag], Field(min_length=2, max_length=2)] | None = None
+    """Two site languages, e.g. [en, es]: each school also gets a flyer with one on the front, one on the back."""
 
 
 class District(Model):

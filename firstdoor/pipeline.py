@@ -11,20 +11,25 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from jinja2 import Environment
+
 from firstdoor.advice import AdviceOptions, Finding, advise
-from firstdoor.errors import ContentError, Problem
+from firstdoor.errors import ContentError, Problem, UsageError
 from firstdoor.i18n import LanguageCatalogs, Misses, load_language_catalogs
 from firstdoor.languages import Language
+from firstdoor.cache import CACHE_DIR
 from firstdoor.outputs.assets import content_images, static_asset, stylesheet
 from firstdoor.outputs.calendar import calendar_files
 from firstdoor.outputs.feeds import feed_files
+from firstdoor.outputs.flyers import FlyerBuild, FlyerOptions, build_flyers
 from firstdoor.outputs.html import PageRenderer
 from firstdoor.outputs.images import resize_images
 from firstdoor.outputs.opendata import open_data_files
 from firstdoor.outputs.outreach import kit_files
 from firstdoor.outputs.redirects import alias_redirects
 from firstdoor.outputs.sitemap import robots_txt, sitemap_xml
-from firstdoor.plan import build_languages, plan_pages
+from firstdoor.outputs.pdf_batch import default_workers
+from firstdoor.plan import build_languages, plan_flyers, plan_pages
 from firstdoor.progress import NoProgress, Progress
 from firstdoor.publish import Staging, check_output_folder, recover_output
 from firstdoor.render import builtin_dir, create_environment, today_in
@@ -45,6 +50,14 @@ class BuildOptions:
     """The date the build treats as today (upcoming events); the real date when None."""
     keep_going: bool = False
     """Leave out languages whose catalogs are broken instead of publishing nothing."""
+    pdf: bool = True
+    """Render the printable flyers (`--no-pdf` skips them for quick previews)."""
+    jobs: int | None = None
+    """Worker processes for the flyers (all cores when None)."""
+    paper: str | None = None
+    """letter or a4, replacing the district's `print.paper_size`."""
+    pair: tuple[str, str] | None = None
+    """Two languages for bilingual flyers, replacing the district's `print.pair`."""
 
 
 @dataclass
@@ -61,6 +74,9 @@ class BuildReport:
     """Languages not built because their catalogs are broken (`--keep-going`)."""
     advice: tuple[Finding, ...] = ()
     """Content advice (`firstdoor check`), counted in the build's summary."""
+    flyers: int = 0
+    flyers_rendered: int = 0
+    """Flyers rendered by this build; the others came from the cache."""
 
 
 def load_site(site_dir: Path) -> ValidatedSite:
@@ -116,22 +132,26 @@ def build(site_dir: Path, options: BuildOptions, progress: Progress = NoProgress
     recover_output(options.out)
     validated = load_site(site_dir)
     languages = build_languages(validated, options.languages)
+    pair = flyer_pair(validated, options)
     if not languages:
         raise ContentError([Problem(file="--lang", message=f"none of {', '.join(options.languages)} is a "
                                     "language of this site", hint="use tags from `languages` in district.yaml")])
     catalogs, catalog_warnings = load_catalogs(validated, languages, options.keep_going)
     left_out = tuple(lang.tag for lang in languages if lang.tag not in catalogs)
     languages = tuple(lang for lang in languages if lang.tag in catalogs)
-    pages = plan_pages(validated, languages)
+    pages = plan_pages(validated, languages, flyers=options.pdf)
     env = create_environment(validated.files.templates_dir)
     css_url, css = stylesheet(validated.files.templates_dir)
     js_url, js = static_asset(validated.files.templates_dir, "finder.js")
     responsive, image_files = resize_images(validated.site, validated.files.images_dir)
     today = today_in(ZoneInfo(validated.site.district.timezone), options.today)
+    flyers = make_flyers(site_dir, validated, catalogs, env, languages, today, pair, options, progress) \
+        if options.pdf else None
     renderer = PageRenderer(validated, catalogs, env, languages, today,
-                            {"site.css": css_url, "finder.js": js_url}, responsive)
+                            {"site.css": css_url, "finder.js": js_url}, responsive,
+                            flyers.index if flyers else None)
     report = BuildReport(out=options.out, languages=languages,
-                         warnings=validated.warnings + tuple(catalog_warnings),
+                         warnings=validated.warnings + tuple(catalog_warnings) + (flyers.warnings if flyers else ()),
                          misses={lang.tag: Misses() for lang in languages}, left_out=left_out)
     rendered = []
     with progress.stage("pages", len(pages)) as advance:
@@ -168,9 +188,36 @@ def build(site_dir: Path, options: BuildOptions, progress: Progress = NoProgress
         stage.write(js_url.split("?")[0], js)
         for path, data in sorted((image_files | calendars).items()):
             stage.write(path, data)
+        for path, data in flyers.outputs if flyers else ():
+            stage.write(path, data)
         report.files = len(stage.written)
     report.pages = len(pages)
+    if flyers:
+        report.flyers, report.flyers_rendered = len(flyers.index.files), flyers.rendered
+        if not options.languages and not left_out:
+            flyers.cache.prune()  # a full build used every flyer still wanted
     # Translation coverage is left to `check`: the build prints its own untranslated-text line, and
     # re-reading every catalog for the status report would add ~7 % to each build.
     report.advice = tuple(advise(validated, AdviceOptions(today=today), coverage={}))
     return report
+
+
+def flyer_pair(validated: ValidatedSite, options: BuildOptions) -> tuple[str, str] | None:
+    """The two languages of bilingual flyers: `--pair`, else the district's `print.pair`, else none."""
+    if options.pair and any(tag not in {lang.tag for lang in validated.languages} for tag in options.pair):
+        raise UsageError([Problem(file="--pair", message=f"{','.join(options.pair)}: both must be languages "
+                                  "of this site", hint="use tags from `languages` in district.yaml, e.g. en,es")])
+    settings = validated.site.district.print
+    return options.pair or ((settings.pair[0], settings.pair[1]) if settings.pair else None)
+
+
+def make_flyers(site_dir: Path, validated: ValidatedSite, catalogs: dict[str, LanguageCatalogs], env: Environment,
+                languages: tuple[Language, ...], today: dt.date, pair: tuple[str, str] | None,
+                options: BuildOptions, progress: Progress) -> FlyerBuild:
+    """Every flyer of the languages built, from the cache or rendered in worker processes."""
+    settings = validated.site.district.print
+    specs = plan_flyers(validated, languages, pair)
+    renderer = PageRenderer(validated, catalogs, env, languages, today, {})
+    flyer_options = FlyerOptions(paper=options.paper or settings.paper_size, workers=options.jobs or default_workers(),
+                                 cache_dir=site_dir / CACHE_DIR, progress=progress)
+    return build_flyers(renderer, env, validated.files.templates_dir, specs, flyer_options)

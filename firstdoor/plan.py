@@ -15,7 +15,7 @@ from firstdoor.validate import ValidatedSite
 from firstdoor.views import GRADE_BANDS, neighborhoods
 
 PageKind = Literal["home", "school", "apply", "transportation", "events", "zips", "zip", "area", "outreach",
-                   "compare", "theme", "grades"]
+                   "compare", "theme", "grades", "flyers"]
 
 LANGUAGE_PAGES: tuple[PageKind, ...] = ("home", "apply", "transportation", "events", "zips", "outreach",
                                         "compare")
@@ -72,6 +72,57 @@ def page_url(kind: PageKind, slug: str, key: str | None = None) -> str:
     return f"{slug}/{kind}/"
 
 
+FlyerKind = Literal["school", "district", "guide", "pair"]
+
+
+@dataclass(frozen=True)
+class FlyerSpec:
+    """One PDF to render: a school's flyer, the district flyer, the guide, or a bilingual school flyer."""
+
+    kind: FlyerKind
+    language: str
+    """The language tag (`zh-Hans`); for a pair, the front side's."""
+    slug: str
+    school_id: str | None = None
+    back_language: str | None = None
+    """For a bilingual pair: the back side's language tag."""
+
+    @property
+    def path(self) -> str:
+        """The file the flyer is written to, relative to the output folder."""
+        return flyer_path(self.kind, self.slug, self.school_id, self.back_language)
+
+
+def flyer_path(kind: FlyerKind, slug: str, school_id: str | None = None, back: str | None = None) -> str:
+    """The documented address of a flyer (README, "URL layout"): `es/flyers/lincoln.pdf`, `es/flyers/guide.pdf`.
+
+    A bilingual flyer is `en/flyers/lincoln.es.pdf` (front English, back Spanish); school ids
+    never hold a dot, so it cannot collide with a school's own flyer.
+    """
+    if kind == "school":
+        return f"{slug}/flyers/{school_id}.pdf"
+    if kind == "pair":
+        return f"{slug}/flyers/{school_id}.{(back or '').lower()}.pdf"
+    return f"{slug}/flyers/{kind}.pdf"
+
+
+def plan_flyers(validated: ValidatedSite, languages: tuple[Language, ...],
+                pair: tuple[str, str] | None = None) -> list[FlyerSpec]:
+    """Every PDF of the site in a fixed order: per language the guide, the district flyer, each school;
+    then the bilingual flyers when both languages of `pair` are built."""
+    flyers: list[FlyerSpec] = []
+    for language in languages:
+        flyers.append(FlyerSpec("guide", language.tag, language.slug))
+        flyers.append(FlyerSpec("district", language.tag, language.slug))
+        flyers += [FlyerSpec("school", language.tag, language.slug, school_id)
+                   for school_id in validated.site.schools]
+    tags = {language.tag: language for language in languages}
+    if pair and pair[0] in tags and pair[1] in tags:
+        flyers += [FlyerSpec("pair", pair[0], tags[pair[0]].slug, school_id, pair[1])
+                   for school_id in validated.site.schools]
+    return flyers
+
+
 def build_languages(validated: ValidatedSite, only: tuple[str, ...] = ()) -> tuple[Language, ...]:
     """The languages to build: all of the site's, or those asked for with `--lang`."""
     if not only:
@@ -80,12 +131,17 @@ def build_languages(validated: ValidatedSite, only: tuple[str, ...] = ()) -> tup
     return tuple(lang for lang in validated.languages if lang.tag.lower() in wanted)
 
 
-def plan_pages(validated: ValidatedSite, languages: tuple[Language, ...]) -> list[PageSpec]:
-    """Every HTML page of the site, in a fixed order (language, then kind, then school id)."""
+def plan_pages(validated: ValidatedSite, languages: tuple[Language, ...], flyers: bool = False) -> list[PageSpec]:
+    """Every HTML page of the site, in a fixed order (language, then kind, then school id).
+
+    With `flyers`, each language also gets the staff page listing its printable flyers.
+    """
     pages: list[PageSpec] = []
     for language in languages:
         for kind in LANGUAGE_PAGES:
             pages.append(PageSpec(kind, language.tag, language.slug))
+        if flyers:
+            pages.append(PageSpec("flyers", language.tag, language.slug))
         for school_id in validated.site.schools:
             pages.append(PageSpec("school", language.tag, language.slug, school_id))
         for place in neighborhoods(validated.site):

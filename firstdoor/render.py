@@ -59,6 +59,7 @@ def create_environment(site_templates: Path) -> Environment:
         number=_format("number"),
         join_list=_join_list,
         language_name=_format("language_name"),
+        file_size=_format("file_size"),
     )
     return env
 

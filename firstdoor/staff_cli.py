@@ -133,8 +133,9 @@ def new_site_command(folder: Path) -> None:
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port to listen on (0: any free port).")
 @quiet_option
+@click.option("--pdf", is_flag=True, help="Also rebuild the flyers after each change (slower; they are cached).")
 def serve_command(site: Path, out: Path | None, languages: tuple[str, ...], force: bool,
-                  today: dt.datetime | None, host: str, port: int, quiet: bool) -> None:
+                  today: dt.datetime | None, host: str, port: int, quiet: bool, pdf: bool) -> None:
     """Build, serve the site on this computer, and rebuild when a file changes.
 
     \b
@@ -152,7 +153,7 @@ def serve_command(site: Path, out: Path | None, languages: tuple[str, ...], forc
     from firstdoor.serve import serve
 
     options = BuildOptions(out=out or site / "_site", languages=languages, force=force,
-                           today=today.date() if today else None)
+                           today=today.date() if today else None, pdf=pdf)
     _or_exit(lambda: serve(site, options, host, port, quiet))
 
 

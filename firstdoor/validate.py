@@ -207,6 +207,12 @@ def _check_district(district: District, doc: Document, problems: ProblemList) ->
                                  "results are announced before the deadline"))
     for i, event in enumerate(app.help_sessions):
         _check_event(event, doc, ("application", "help_sessions", i), problems)
+    for i, tag in enumerate(district.print.pair or []):
+        if tag not in district.languages:
+            problems.add(_problem_at(doc, ("print", "pair", i), f"'{tag}' is not in `languages`",
+                                     "pair two of the site's languages, e.g. [en, es]"))
+    if district.print.pair and district.print.pair[0] == district.print.pair[1]:
+        problems.add(_problem_at(doc, ("print", "pair"), "a pair needs two different languages"))
 
 
 def _check_areas(district: District, schools: dict[str, School], doc: Document, problems: ProblemList) -> None:

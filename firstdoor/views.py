@@ -229,3 +229,9 @@ def event_keys(site: Site) -> dict[int, str]:
         seen[base] = seen.get(base, 0) + 1
         keys[id(listed.event)] = base if seen[base] == 1 else f"{base}-{seen[base]}"
     return keys
+
+
+def upcoming_school_events(site: Site, school_id: str, today: dt.date) -> list[Event]:
+    """A school's open houses and tours from `today` on, soonest first (what a flyer announces)."""
+    listed = [e for e in all_events(site) if e.school_id == school_id]
+    return [item.event for item in split_upcoming(listed, today)[0]]

@@ -99,15 +99,21 @@ def run_cli(*args: str | Path) -> Result:
     return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
 
-def build_site(site: Path, out: Path | None = None, *extra: str) -> Result:
-    """Build a site with a fixed "today", so output does not depend on the test date."""
+def build_site(site: Path, out: Path | None = None, *extra: str, pdf: bool = False) -> Result:
+    """Build a site with a fixed "today", so output does not depend on the test date.
+
+    Flyers are left out (`--no-pdf`) unless `pdf=True`: rendering PDFs is slow, and only the
+    tests marked `pdf` need them.
+    """
     out = out or site / "_site"
-    return run_cli("build", "--site", site, "--out", out, "--today", TODAY.isoformat(), *extra)
+    flags = () if pdf else ("--no-pdf",)
+    return run_cli("build", "--site", site, "--out", out, "--today", TODAY.isoformat(), *flags, *extra)
 
 
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The embedded sample district built once per test session; returns the output folder."""
+    """The embedded sample district built once per test session, without PDFs (see
+    `tests/test_flyers.py` for the flyers); returns the output folder."""
     out = tmp_path_factory.mktemp("sample") / "_site"
     result = build_site(REPO, out)
     assert result.exit_code == 0, result.output

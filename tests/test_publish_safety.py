@@ -116,12 +116,3 @@ def test_a_second_build_at_the_same_time_is_refused(site: Path, tmp_path: Path) 
     assert f"\n--out: another firstdoor build is writing next to {out.resolve()} right now" in "\n" + result.stderr
     assert snapshot(out) == before
     assert build_site(site, out).exit_code == 0
-
-
-def test_no_cache_to_delete_yet() -> None:
-    """Issue 7 asks that a cache be deletable and a corrupt entry rebuilt; firstdoor has no cache yet.
-
-    This test fails as soon as one appears, so its tests get written with it.
-    """
-    package = Path(publish.__file__).parent
-    assert not (package / "cache.py").exists()

@@ -46,8 +46,9 @@ def copy_sample(target: Path, tagline: str | None = None) -> Path:
 def start_build(site: Path, out: Path, without_exchange: bool = False, before: str = "") -> subprocess.Popen[bytes]:
     """Start `firstdoor build` as its own process (running the Python code `before` first)."""
     code = (WITHOUT_EXCHANGE if without_exchange else "") + before + "from firstdoor.cli import main\nmain()\n"
+    # --no-pdf keeps each build short; tests/test_flyers.py kills a build while its PDF workers run.
     return subprocess.Popen([sys.executable, "-c", code, "build", "--site", str(site), "--out", str(out),
-                             "--today", TODAY.isoformat()], cwd=REPO, stdout=subprocess.DEVNULL,
+                             "--no-pdf", "--today", TODAY.isoformat()], cwd=REPO, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(REPO)})
 
 

@@ -38,7 +38,8 @@ class PageRenderer:
 
     def __init__(self, validated: ValidatedSite, catalogs: dict[str, LanguageCatalogs],
                  env: Environment, languages: tuple[Language, ...], today: dt.date,
-                 asset_urls: dict[str, str], images: dict[str, ResponsiveImage] | None = None) -> None:
+                 asset_urls: dict[str, str], images: dict[str, ResponsiveImage] | None = None,
+                 flyers: Any = None) -> None:
         self.validated = validated
         self.site = validated.site
         self.env = env
@@ -46,6 +47,8 @@ class PageRenderer:
         self.today = today
         self.asset_urls = asset_urls
         self.images = images or {}
+        self.flyers = flyers
+        """The built flyers (`outputs.flyers.FlyerIndex`) pages link to, or None without PDFs."""
         renderer = ProseRenderer()
         source = validated.source_language
         self.translators = {tag: Translator(c, source, renderer) for tag, c in catalogs.items()}
@@ -158,4 +161,5 @@ class PageRenderer:
             "days_left": views.next_deadline_days(site, self.today),
             "page_kinds": LANGUAGE_PAGES,
             "notice_slot": NOTICE_SLOT,
+            "flyers": self.flyers,
         }

@@ -1,0 +1,171 @@
+"""PDF rendering with WeasyPrint: tagged PDF/UA-1, parts fitted to their pages, warnings made errors.
+
+A `PdfJob` is plain, picklable data (HTML strings), so it can run in a worker process. Its
+document holds one or more parts (a school's sheet, the guide's cover...); each part lists
+variants from the fullest to the most compact. A part that must fit one page is rendered
+with its next variant until it does: fewer highlights, smaller type, then a "more on the
+web" line. Nothing is ever cut: a part that does not fit even in its last variant is an error.
+
+WeasyPrint only logs when a glyph is missing (".notdef glyph rendered") or an image lacks
+its alternative text; those records are captured and turned into build errors.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from firstdoor.errors import Problem
+from firstdoor.fonts import debian_package, family_suggestion
+
+Fit = Literal["one-page", "prefer-one-page", "flow"]
+"""one-page: must fit one page; prefer-one-page: the most compact variant may flow on; flow: any length."""
+
+PARTS_SLOT = "<!--firstdoor:parts-->"
+"""Where a job's document receives its parts."""
+
+PDF_OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/ua-1", "uncompressed_pdf": False}
+"""PDF/UA-1: tagged, with document language and title. WeasyPrint writes no creation date
+unless the HTML asks for one (`dcterms.created`), so the same input gives the same bytes."""
+
+_PART_CSS = ".fd-part + .fd-part { break-before: page; }"
+
+
+@dataclass(frozen=True)
+class Part:
+    """One section of a PDF with its variants, fullest first."""
+
+    variants: tuple[str, ...]
+    fit: Fit = "one-page"
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    """Everything needed to render one PDF, with no reference to the content model."""
+
+    path: str
+    label: str
+    """What the PDF is, for messages: "Lincoln STEM Academy, flyer (es)"."""
+    document: str
+    """The whole HTML document, with `PARTS_SLOT` where the parts go."""
+    parts: tuple[Part, ...]
+    languages: tuple[str, ...]
+    """The languages printed in it, for messages about missing glyphs."""
+
+    def html(self, choice: tuple[int, ...]) -> str:
+        """The document with each part in its chosen variant, each wrapped to find its pages."""
+        parts = "".join(f'<div class="fd-part" id="fd-part-{i}">{part.variants[choice[i]]}</div>'
+                        for i, part in enumerate(self.parts))
+        return self.document.replace(PARTS_SLOT, parts)
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    """A rendered PDF, or the problems that stopped it."""
+
+    path: str
+    data: bytes = b""
+    pages: int = 0
+    choice: tuple[int, ...] = ()
+    """The variant each part was printed in (0 = fullest)."""
+    problems: tuple[Problem, ...] = ()
+    warnings: tuple[str, ...] = field(default=())
+
+
+class _Capture(logging.Handler):
+    """Collects WeasyPrint's log records while one document renders."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def engine_problem() -> Problem | None:
+    """Why WeasyPrint cannot start here (Pango missing, on macOS or Windows), or None."""
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError) as error:
+        return Problem(file="flyers", message=f"the PDF engine (WeasyPrint) cannot start: {error}",
+                       hint="install Pango and the Noto fonts (README, \"Quick start\"), "
+                            "or build without PDFs: firstdoor build --no-pdf")
+    return None
+
+
+def render_job(job: PdfJob) -> PdfResult:
+    """Render one job, fitting each part to its pages; run in a worker process or in-process."""
+    from weasyprint import CSS, HTML
+    from weasyprint.urls import URLFetcher
+
+    logger = logging.getLogger("weasyprint")
+    capture = _Capture()
+    logger.addHandler(capture)
+    try:
+        fetcher = URLFetcher(allowed_protocols={"data"})  # a flyer never reads files or the network
+        part_css = CSS(string=_PART_CSS)
+        choice = [0] * len(job.parts)
+        while True:
+            capture.records.clear()
+            document = HTML(string=job.html(tuple(choice)), url_fetcher=fetcher).render(
+                stylesheets=[part_css], **PDF_OPTIONS)
+            too_long = _overflowing(job, document, choice)
+            if not too_long:
+                break
+            stuck = [i for i in too_long if choice[i] + 1 >= len(job.parts[i].variants)]
+            if stuck:
+                return PdfResult(job.path, problems=(Problem(
+                    file=job.path, message=f"{job.label} does not fit on one page, even in its most compact form",
+                    hint="shorten the school's name, tagline or theme names in this language"),))
+            for i in too_long:
+                choice[i] += 1
+        data = document.write_pdf(**PDF_OPTIONS)
+        problems, warnings = _judge(job, capture.records)
+    finally:
+        logger.removeHandler(capture)
+    return PdfResult(job.path, data if not problems else b"", len(document.pages), tuple(choice),
+                     tuple(problems), tuple(warnings))
+
+
+def _overflowing(job: PdfJob, document: Any, choice: list[int]) -> list[int]:
+    """Indexes of parts that must fit one page (or prefer to, with variants left) but take more."""
+    starts: dict[int, int] = {}
+    for number, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            if anchor.startswith("fd-part-"):
+                starts.setdefault(int(anchor.removeprefix("fd-part-")), number)
+    ends = [starts.get(i + 1, len(document.pages)) for i in range(len(job.parts))]
+    over = []
+    for i, part in enumerate(job.parts):
+        pages = ends[i] - starts.get(i, 0)
+        limited = part.fit == "one-page" or (part.fit == "prefer-one-page" and choice[i] + 1 < len(part.variants))
+        if pages > 1 and limited:
+            over.append(i)
+    return over
+
+
+def _judge(job: PdfJob, records: list[logging.LogRecord]) -> tuple[list[Problem], list[str]]:
+    """Missing glyphs and errors (an image without alt text, a refused URL) fail the build."""
+    problems: list[Problem] = []
+    warnings: list[str] = []
+    missing: dict[str, str] = {}
+    for record in records:
+        message = record.getMessage()
+        args = record.args if isinstance(record.args, tuple) else ()
+        if ".notdef" in message and args:
+            missing.setdefault(str(args[0])[:1], message)
+        elif record.levelno >= logging.ERROR:
+            problems.append(Problem(file=job.path, message=f"{job.label}: {message}"))
+        else:
+            warnings.append(f"{job.path}: {message}")
+    if missing:
+        chars = sorted(missing)
+        family = family_suggestion(chars[0])
+        sample = " ".join(f"{c} (U+{ord(c):04X})" for c in chars[:5])
+        problems.append(Problem(
+            file=job.path, field="/".join(job.languages),
+            message=f"{job.label}: the PDF would show empty boxes for {sample}: no installed font has them",
+            hint=f"install the Debian package {debian_package(family)} ({family})"))
+    return problems, sorted(set(warnings))
