@@ -11,13 +11,14 @@ shown), removed ones are kept as obsolete.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import denormalize, read_po, write_po
 from pydantic import BaseModel
 
 from firstdoor.i18n import catalog_path
@@ -147,6 +148,38 @@ def _fit_plurals(catalog: Catalog, language: Language) -> None:
             message.string = tuple(message.string[:language.nplurals])
 
 
+def _without_header_fields(lines: list[str], names: tuple[str, ...]) -> list[str]:
+    """Drop header fields, including the continuation lines Babel wraps long ones onto."""
+    kept: list[str] = []
+    skipping = False
+    in_header = True
+    for line in lines:
+        if in_header and not line.strip():
+            in_header = False
+        if in_header and line.startswith('"'):
+            starts_field = bool(re.match(r'"[A-Za-z-]+: ', line))
+            if starts_field:
+                skipping = line[1:].split(":", 1)[0] in names
+            if skipping:
+                continue
+        kept.append(line)
+    return kept
+
+
+def _restore_previous_ids(catalog: Catalog) -> None:
+    """Babel reads `#| msgid` lines back as comments `| msgid ...`: turn them into the previous id again.
+
+    The old English of a fuzzy entry is what a translator compares against, so it must survive
+    every later `extract`, written once as `#| msgid`.
+    """
+    for message in catalog:
+        previous = [c[2:] for c in message.user_comments if c.startswith("| ")]
+        message.user_comments = [c for c in message.user_comments if not c.startswith("| ")]
+        lines = [line for line in previous if not line.startswith(("msgctxt", "msgid_plural"))]
+        if message.fuzzy and not message.previous_id and lines and lines[0].startswith("msgid "):
+            message.previous_id = [denormalize("\n".join([lines[0][6:], *lines[1:]]))]
+
+
 def write_catalog(catalog: Catalog, path: Path, template: bool = False, plural_forms: str | None = None) -> None:
     """Write a catalog deterministically (no creation or revision timestamps).
 
@@ -157,9 +190,8 @@ def write_catalog(catalog: Catalog, path: Path, template: bool = False, plural_f
         plural_forms = f"nplurals={catalog.num_plurals}; plural={catalog.plural_expr};"
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=76, include_previous=not template, omit_header=False)
-    lines = [line for line in buffer.getvalue().decode("utf-8").splitlines(keepends=True)
-             if not line.startswith(('"POT-Creation-Date:', '"PO-Revision-Date:', '"Generated-By:',
-                                     '"Plural-Forms:'))]
+    lines = _without_header_fields(buffer.getvalue().decode("utf-8").splitlines(keepends=True),
+                                   ("POT-Creation-Date", "PO-Revision-Date", "Generated-By", "Plural-Forms"))
     if plural_forms:
         at = next(i for i, line in enumerate(lines) if line.startswith('"Content-Type:'))
         lines.insert(at, f'"Plural-Forms: {plural_forms}\\n"\n')
@@ -193,6 +225,7 @@ def extract(validated: ValidatedSite, languages: tuple[Language, ...]) -> Extrac
                 catalog = new_catalog(language, domain)
                 created.append(path)
             catalog.update(template, no_fuzzy_matching=False, update_header_comment=False)
+            _restore_previous_ids(catalog)  # after update, which copies comments but not previous ids
             _fit_plurals(catalog, language)
             write_catalog(catalog, path, plural_forms=language.plural_forms)
             catalogs.append(path)

@@ -221,3 +221,18 @@ def test_plural_count_may_be_written_in_words() -> None:
     from firstdoor.status import _placeholder_problems
     assert _placeholder_problems("%(num)s seats", "مقعد واحد", "x.po", 3, plural=True) == []
     assert _placeholder_problems("%(num)s seats", "مقعد واحد", "x.po", 3, plural=False) != []
+
+
+def test_catalog_headers_and_previous_ids_stay_clean(translated_site: Path) -> None:
+    """Regression: a wrapped Plural-Forms header left a stray line; `#| msgid` came back as `# | msgid`."""
+    school_file = translated_site / "content" / "schools" / "lincoln.yaml"
+    school_file.write_text(school_file.read_text().replace("Every class has", "Each class has"))
+    for _ in range(2):
+        assert run_cli("i18n", "extract", "--site", translated_site).exit_code == 0
+    text = (translated_site / "translations" / "ar" / "LC_MESSAGES" / "messages.po").read_text()
+    header = text.split("\n\n", 1)[0]
+    assert header.count("Plural-Forms") == 1 and "n%100>=11 ? 4 : 5);" in header.splitlines()[-4] + header
+    assert all(line.startswith(("#", '"', "msgid", "msgstr")) for line in header.splitlines())
+    assert not [line for line in header.splitlines() if line.startswith('"n%')]
+    content = (translated_site / "translations" / "es" / "LC_MESSAGES" / "content.po").read_text()
+    assert "# | msgid" not in content and content.count('#| msgid "Every class has') == 1
