@@ -126,3 +126,4 @@ def test_zip_served_by_sixty_schools_is_one_page(make_site, district, school, tm
     assert "more schools: choice.test.example.org/en/zip/55104/" in text
     assert "Friday, January 29, 2027, 5:00 PM CST" in text
     assert "You can list up to 6 schools." in text
+    assert "Middle school" in text and "High school" in text  # every level keeps its first schools

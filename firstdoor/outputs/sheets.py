@@ -31,7 +31,7 @@ class SheetVariant:
 SHEET_VARIANTS = (
     SheetVariant(False, None, 0), SheetVariant(False, None, 1), SheetVariant(False, None, 2),
     SheetVariant(True, None, 0), SheetVariant(True, None, 2), SheetVariant(True, None, 3),
-    *(SheetVariant(True, limit, 3) for limit in (36, 28, 22, 16, 12, 8, 5)),
+    *(SheetVariant(True, limit, 3) for limit in (40, 34, 30, 27, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4)),
 )
 """Smaller type first, then one line per school, then fewer schools with "N more schools: <address>"."""
 
@@ -39,16 +39,22 @@ Groups = tuple[tuple[Level, tuple[tuple[str, School], ...]], ...]
 
 
 def limited(place: Neighborhood, limit: int | None) -> tuple[Groups, int]:
-    """The groups with at most `limit` schools in all (level order kept), and how many were left out."""
-    if limit is None:
+    """The groups with at most `limit` schools in all, and how many were left out.
+
+    Seats are dealt to the levels in turn, so every level keeps its first schools: a family
+    with a middle schooler still sees middle schools when there are many elementary ones.
+    """
+    if limit is None or limit >= place.count:
         return place.groups, 0
-    shown: list[tuple[Level, tuple[tuple[str, School], ...]]] = []
+    counts = [0] * len(place.groups)
     left = limit
-    for level, members in place.groups:
-        if left > 0:
-            shown.append((level, members[:left]))
-        left -= min(left, len(members))
-    return tuple(shown), place.count - min(limit, place.count)
+    while left > 0:
+        for i, (_, members) in enumerate(place.groups):
+            if left > 0 and counts[i] < len(members):
+                counts[i] += 1
+                left -= 1
+    shown = tuple((level, members[:n]) for (level, members), n in zip(place.groups, counts) if n)
+    return shown, place.count - limit
 
 
 def sheet_context(site: Any, kind: str, key: str) -> dict[str, Any]:
