@@ -127,3 +127,4 @@ def test_zip_served_by_sixty_schools_is_one_page(make_site, district, school, tm
     assert "Friday, January 29, 2027, 5:00 PM CST" in text
     assert "You can list up to 6 schools." in text
     assert "Middle school" in text and "High school" in text  # every level keeps its first schools
+    assert pdf_info(pdf)["Title"].startswith("Magnet schools with a school bus from ZIP code 55104")
