@@ -54,9 +54,11 @@ def cli() -> None:
               help="Paper size of the flyers. [default: the district's print.paper_size, else letter]")
 @click.option("--pair", default=None, metavar="A,B",
               help="Also print each school's flyer in two languages, front and back (e.g. en,es).")
+@click.option("--zip-sheets", "zip_sheets", is_flag=True,
+              help="Also print a one-page sheet per ZIP code and area. [default: the district's print.zip_sheets]")
 def build_command(site: Path, out: Path | None, languages: tuple[str, ...], force: bool,
                   today: dt.datetime | None, keep_going: bool, quiet: bool, no_pdf: bool, jobs: int | None,
-                  paper: str | None, pair: str | None) -> None:
+                  paper: str | None, pair: str | None, zip_sheets: bool) -> None:
     """Validate the content and build the whole site, in every language.
 
     \b
@@ -72,7 +74,7 @@ def build_command(site: Path, out: Path | None, languages: tuple[str, ...], forc
     """
     options = BuildOptions(out=out or site / "_site", languages=languages, force=force,
                            today=today.date() if today else None, keep_going=keep_going, pdf=not no_pdf,
-                           jobs=jobs, paper=paper, pair=parse_pair(pair))
+                           jobs=jobs, paper=paper, pair=parse_pair(pair), zip_sheets=zip_sheets)
     start = time.perf_counter()
     report = run_or_exit(lambda: build(site, options, progress_for(quiet)))
     if not quiet:

@@ -30,6 +30,7 @@ from firstdoor.outputs.redirects import alias_redirects
 from firstdoor.outputs.sitemap import robots_txt, sitemap_xml
 from firstdoor.outputs.pdf_batch import default_workers
 from firstdoor.plan import build_languages, plan_flyers, plan_pages
+from firstdoor.views import neighborhoods
 from firstdoor.progress import NoProgress, Progress
 from firstdoor.publish import Staging, check_output_folder, recover_output
 from firstdoor.render import builtin_dir, create_environment, today_in
@@ -58,6 +59,8 @@ class BuildOptions:
     """letter or a4, replacing the district's `print.paper_size`."""
     pair: tuple[str, str] | None = None
     """Two languages for bilingual flyers, replacing the district's `print.pair`."""
+    zip_sheets: bool = False
+    """Print the neighborhood sheets even when the district's `print.zip_sheets` is off."""
 
 
 @dataclass
@@ -216,7 +219,9 @@ def make_flyers(site_dir: Path, validated: ValidatedSite, catalogs: dict[str, La
                 options: BuildOptions, progress: Progress) -> FlyerBuild:
     """Every flyer of the languages built, from the cache or rendered in worker processes."""
     settings = validated.site.district.print
-    specs = plan_flyers(validated, languages, pair)
+    places = tuple((place.kind, place.key) for place in neighborhoods(validated.site)) \
+        if options.zip_sheets or settings.zip_sheets else ()
+    specs = plan_flyers(validated, languages, pair, places)
     renderer = PageRenderer(validated, catalogs, env, languages, today, {})
     flyer_options = FlyerOptions(paper=options.paper or settings.paper_size, workers=options.jobs or default_workers(),
                                  cache_dir=site_dir / CACHE_DIR, progress=progress)

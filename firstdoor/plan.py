@@ -72,7 +72,7 @@ def page_url(kind: PageKind, slug: str, key: str | None = None) -> str:
     return f"{slug}/{kind}/"
 
 
-FlyerKind = Literal["school", "district", "guide", "pair"]
+FlyerKind = Literal["school", "district", "guide", "pair", "zip", "area"]
 
 
 @dataclass(frozen=True)
@@ -86,11 +86,20 @@ class FlyerSpec:
     school_id: str | None = None
     back_language: str | None = None
     """For a bilingual pair: the back side's language tag."""
+    place: str | None = None
+    """For a neighborhood sheet: the ZIP code or the area id."""
 
     @property
     def path(self) -> str:
         """The file the flyer is written to, relative to the output folder."""
+        if self.kind in ("zip", "area"):
+            return sheet_path(self.kind, self.slug, self.place or "")
         return flyer_path(self.kind, self.slug, self.school_id, self.back_language)
+
+
+def sheet_path(kind: str, slug: str, place: str) -> str:
+    """The documented address of a neighborhood sheet: `so/print/zip/55104.pdf`, `so/print/area/eastside.pdf`."""
+    return f"{slug}/print/{kind}/{place}.pdf"
 
 
 def flyer_path(kind: FlyerKind, slug: str, school_id: str | None = None, back: str | None = None) -> str:
@@ -107,9 +116,11 @@ def flyer_path(kind: FlyerKind, slug: str, school_id: str | None = None, back: s
 
 
 def plan_flyers(validated: ValidatedSite, languages: tuple[Language, ...],
-                pair: tuple[str, str] | None = None) -> list[FlyerSpec]:
+                pair: tuple[str, str] | None = None,
+                places: tuple[tuple[Literal["zip", "area"], str], ...] = ()) -> list[FlyerSpec]:
     """Every PDF of the site in a fixed order: per language the guide, the district flyer, each school;
-    then the bilingual flyers when both languages of `pair` are built."""
+    then the bilingual flyers when both languages of `pair` are built; then per language a
+    neighborhood sheet for each of `places` (ZIP codes and areas, see `views.neighborhoods`)."""
     flyers: list[FlyerSpec] = []
     for language in languages:
         flyers.append(FlyerSpec("guide", language.tag, language.slug))
@@ -120,6 +131,8 @@ def plan_flyers(validated: ValidatedSite, languages: tuple[Language, ...],
     if pair and pair[0] in tags and pair[1] in tags:
         flyers += [FlyerSpec("pair", pair[0], tags[pair[0]].slug, school_id, pair[1])
                    for school_id in validated.site.schools]
+    for language in languages:
+        flyers += [FlyerSpec(kind, language.tag, language.slug, place=key) for kind, key in places]
     return flyers
 
 

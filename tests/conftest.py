@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import shutil
 import datetime as dt
 from pathlib import Path
 from typing import Any, Callable
@@ -12,6 +13,7 @@ import yaml
 from click.testing import CliRunner, Result
 
 from firstdoor.cli import cli
+from firstdoor.pipeline import load_catalogs, load_site
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 23)
@@ -118,6 +120,20 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = build_site(REPO, out)
     assert result.exit_code == 0, result.output
     return out
+
+
+@pytest.fixture(scope="session")
+def sample_pdf(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The sample district copied to a fresh folder (cold cache) and built with its flyers and
+    neighborhood sheets (shared by test_flyers.py and test_sheets.py: one render of each PDF)."""
+    site = tmp_path_factory.mktemp("pdf-sample")
+    shutil.copytree(REPO / "content", site / "content")
+    out = site / "_site"
+    result = build_site(site, out, "--jobs", "2", pdf=True)
+    assert result.exit_code == 0, result.output
+    validated = load_site(site)
+    return {"site": site, "out": out, "output": result.output, "validated": validated,
+            "catalogs": load_catalogs(validated, validated.languages)[0]}
 
 
 def tiny_jpeg(width: int = 8, height: int = 5) -> bytes:

@@ -74,19 +74,6 @@ def appears(expected: str, text: str) -> bool:
     return all(w in text for w in words if w)
 
 
-@pytest.fixture(scope="session")
-def sample_pdf(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The sample district copied to a fresh folder (cold cache) and built with its flyers."""
-    site = tmp_path_factory.mktemp("pdf-sample")
-    shutil.copytree(REPO / "content", site / "content")
-    out = site / "_site"
-    result = build_site(site, out, "--jobs", "2", pdf=True)
-    assert result.exit_code == 0, result.output
-    validated = load_site(site)
-    return {"site": site, "out": out, "output": result.output, "validated": validated,
-            "catalogs": load_catalogs(validated, validated.languages)[0]}
-
-
 def school_flyers(sample: dict[str, Any]) -> list[tuple[Any, str, Path]]:
     validated = sample["validated"]
     return [(language, school_id, sample["out"] / language.slug / "flyers" / f"{school_id}.pdf")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from firstdoor.fonts import FontInventory, characters_by_language, plan_fonts
 from firstdoor.outputs.html import PageRenderer
 from firstdoor.outputs.pdf import PARTS_SLOT, Fit, Part, PdfJob
 from firstdoor.outputs.pdf_batch import render_pdfs, tool_versions
+from firstdoor.outputs.sheets import SHEET_VARIANTS, sheet_context
 from firstdoor.outputs.qr import qr_svg_data_uri, short_url
 from firstdoor.plan import FlyerSpec, flyer_path, page_url
 from firstdoor.progress import NoProgress, Progress
@@ -89,6 +90,8 @@ class FlyerRenderer:
                      for tag in (spec.language, spec.back_language) if tag]
         elif spec.kind == "district":
             parts = [self._district_part(spec)]
+        elif spec.kind in ("zip", "area") and spec.place:
+            parts = [self._sheet_part(spec, spec.place)]
         else:
             parts = self._guide_parts(spec)
         school = self.site.schools[spec.school_id] if spec.school_id else None
@@ -123,6 +126,17 @@ class FlyerRenderer:
         context.update(web_url=url, short_url=short_url(url), qr=qr_svg_data_uri(url))
         variants = [Variant(0, 0, 0, step) for step in DISTRICT_STEPS]
         return self._part(context, "flyer_district.html", variants, spec.path, "prefer-one-page")
+
+    def _sheet_part(self, spec: FlyerSpec, key: str) -> Part:
+        """A neighborhood sheet: must fit one page, down to "N more schools" (see `sheets.py`)."""
+        context = self._context(spec, spec.language)
+        translator = self.pages.translators[spec.language].for_page()
+        slug = self.languages[spec.language].slug
+        url = self.pages.base_url + page_url(spec.kind, slug, key)
+        context.update(sheet_context(self.site, spec.kind, key), web_url=url, short_url=short_url(url),
+                       qr=qr_svg_data_uri(url), home_short_url=short_url(self.pages.base_url + page_url("home", slug)),
+                       lottery_summary=translator.markdown_summary(self.site.district.application.how_it_works))
+        return self._part(context, "flyer_sheet.html", SHEET_VARIANTS, spec.path, "one-page")
 
     def _guide_parts(self, spec: FlyerSpec) -> list[Part]:
         context = self._context(spec, spec.language)
@@ -198,18 +212,38 @@ class FlyerIndex:
     bundles: dict[str, Download]
     """Per language tag: the ZIP of all its flyers."""
 
-    def find(self, kind: str, tag: str, school_id: str | None = None) -> FlyerFile | None:
-        """One flyer, or None when it was not built."""
+    sheet_bundles: dict[str, Download] = field(default_factory=dict)
+    """Per language tag: the ZIP of all its neighborhood sheets."""
+
+    def find(self, kind: str, tag: str, school_id: str | None = None, place: str | None = None) -> FlyerFile | None:
+        """One flyer (or neighborhood sheet, by `place`), or None when it was not built."""
         return next((f for f in self.files if f.spec.kind == kind and f.spec.language == tag
-                     and f.spec.school_id == school_id), None)
+                     and f.spec.school_id == school_id and f.spec.place == place), None)
+
+    def sheets(self, kind: str) -> dict[str, list[FlyerFile]]:
+        """The neighborhood sheets of `kind` (zip or area): per ZIP code or area id, one per language."""
+        found: dict[str, list[FlyerFile]] = {}
+        for f in self.files:
+            if f.spec.kind == kind and f.spec.place:
+                found.setdefault(f.spec.place, []).append(f)
+        return found
 
     def of_language(self, tag: str) -> list[FlyerFile]:
-        """The flyers of one language (the bilingual ones under their front language), in plan order."""
-        return [f for f in self.files if f.spec.language == tag]
+        """The flyers of one language (the bilingual ones under their front language), in plan order;
+        neighborhood sheets not included."""
+        return [f for f in self.files if f.spec.language == tag and f.spec.kind not in SHEET_KINDS]
 
     def of_school(self, school_id: str) -> list[FlyerFile]:
         """A school's flyers in every language, then its bilingual flyers."""
         return [f for f in self.files if f.spec.school_id == school_id]
+
+
+SHEET_KINDS = ("zip", "area")
+
+
+def sheet_bundle_path(slug: str) -> str:
+    """The ZIP of every neighborhood sheet of a language: `so/print/sheets-so.zip`."""
+    return f"{slug}/print/sheets-{slug}.zip"
 
 
 def bundle_path(slug: str) -> str:
@@ -217,12 +251,13 @@ def bundle_path(slug: str) -> str:
     return f"{slug}/flyers/flyers-{slug}.zip"
 
 
-def zip_flyers(slug: str, files: list[tuple[str, bytes]]) -> bytes:
+def zip_flyers(slug: str, files: list[tuple[str, bytes]], folder: str = "flyers") -> bytes:
     """A ZIP of PDFs with fixed dates and order, so the same flyers give the same bytes."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
         for path, data in files:
-            info = zipfile.ZipInfo(f"flyers-{slug}/{path.rsplit('/', 1)[-1]}", date_time=(1980, 1, 1, 0, 0, 0))
+            name = "-".join(path.split("/")[-2:]) if folder == "sheets" else path.rsplit("/", 1)[-1]
+            info = zipfile.ZipInfo(f"{folder}-{slug}/{name}", date_time=(1980, 1, 1, 0, 0, 0))
             info.external_attr = 0o644 << 16
             archive.writestr(info, data)
     return buffer.getvalue()
@@ -267,12 +302,16 @@ def build_flyers(pages: PageRenderer, env: Environment, templates_dir: Path, spe
     files = tuple(FlyerFile(spec, len(result.data)) for spec, result in zip(specs, batch.results))
     outputs = [(result.path, result.data) for result in batch.results]
     bundles: dict[str, Download] = {}
+    sheet_bundles: dict[str, Download] = {}
     for language in pages.languages:
-        members = [(f.path, data) for f, (_, data) in zip(files, outputs) if f.spec.language == language.tag]
-        if members:
-            data = zip_flyers(language.slug, members)
-            outputs.append((bundle_path(language.slug), data))
-            bundles[language.tag] = Download(bundle_path(language.slug), len(data))
+        mine = [(f, data) for f, (_, data) in zip(files, outputs) if f.spec.language == language.tag]
+        for sheets, target, path in ((False, bundles, bundle_path(language.slug)),
+                                     (True, sheet_bundles, sheet_bundle_path(language.slug))):
+            members = [(f.path, data) for f, data in mine if (f.spec.kind in SHEET_KINDS) == sheets]
+            if members:
+                data = zip_flyers(language.slug, members, "sheets" if sheets else "flyers")
+                outputs.append((path, data))
+                target[language.tag] = Download(path, len(data))
     warnings = tuple(Problem(file=w.split(": ", 1)[0], message=w.split(": ", 1)[-1], severity="warning")
                      for w in batch.warnings)
-    return FlyerBuild(FlyerIndex(files, bundles), tuple(outputs), batch.rendered, warnings, cache)
+    return FlyerBuild(FlyerIndex(files, bundles, sheet_bundles), tuple(outputs), batch.rendered, warnings, cache)
