@@ -234,7 +234,7 @@ def test_filter_controls_update_the_list_the_address_and_the_announcement(visit:
     shown = session.visible_cards()
     assert shown == ["eastside-arts"]
     assert "theme=arts" in page.url and "bus=free" in page.url
-    assert page.inner_text("#f-count") == "1 school matches"
+    assert page.inner_text("#f-count") == "مدرسة واحدة مناسبة"  # Arabic's "one" plural form, from the catalog
     assert page.get_attribute("#f-count", "role") == "status"
     shared = session.open(page.url.split("/", 3)[3])  # the address alone restores the filter
     assert session.visible_cards() == ["eastside-arts"] and shared.is_checked("#f-bus")
