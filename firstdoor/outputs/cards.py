@@ -129,6 +129,7 @@ def card_alt(pages: PageRenderer, spec: CardSpec) -> str:
     school = pages.site.schools[spec.school_id] if spec.school_id else None
     name = translator.plain(school.name if school else pages.site.district.name)
     tagline = translator.plain(school.tagline) if school else _text(translator.gettext("Magnet schools"))
+    tagline = tagline.rstrip(" .。")  # the sentence goes on after it
     deadline = pages.site.deadline_for(school) if school else pages.site.district.application.deadline
     return _text(translator.gettext("Share card: %(name)s, %(tagline)s, apply by %(date)s",
                                     name=name, tagline=tagline, date=fmt.date(deadline)))
