@@ -205,6 +205,8 @@ def build(site_dir: Path, options: BuildOptions, progress: Progress = NoProgress
         report.flyers, report.flyers_rendered = len(flyers.index.files), flyers.rendered
         if not options.languages and not left_out:
             flyers.cache.prune()  # a full build used every flyer still wanted
+            if cards:
+                cards.cache.prune()
     # Translation coverage is left to `check`: the build prints its own untranslated-text line, and
     # re-reading every catalog for the status report would add ~7 % to each build.
     report.advice = tuple(advise(validated, AdviceOptions(today=today), coverage={}))
@@ -240,5 +242,5 @@ def make_cards(validated: ValidatedSite, catalogs: dict[str, LanguageCatalogs], 
     """Every share card (PNG), rendered like the flyers and kept in the same cache."""
     renderer = PageRenderer(validated, catalogs, env, languages, today, {})
     options = FlyerOptions(paper=validated.site.district.print.paper_size, workers=workers,
-                           cache_dir=flyers.cache.folder, progress=progress)
-    return build_cards(renderer, env, validated.files.templates_dir, options, flyers.cache)
+                           cache_dir=flyers.cache.folder / "cards", progress=progress)
+    return build_cards(renderer, env, validated.files.templates_dir, options)

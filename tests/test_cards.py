@@ -98,3 +98,16 @@ def test_rasterising_is_deterministic() -> None:
     first, second = rasterise(result.data, 120, 63), rasterise(result.data, 120, 63)
     assert first == second and Image.open(io.BytesIO(first)).size == (120, 63)
     assert b"tIME" not in first and b"tEXt" not in first
+
+
+def test_a_long_name_gets_smaller_type_and_still_one_card(make_site, school, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    long_school = {**school, "name": "The Extraordinarily Long-Named International Academy of Sciences, "
+                                     "Engineering, Arts and Global Citizenship"}
+    site = make_site(schools={"lincoln": long_school})
+    result = build_site(site, tmp_path / "out", "--lang", "en", "--jobs", "1", pdf=True)
+    assert result.exit_code == 0, result.output
+    for shape, size in (("wide", (1200, 630)), ("square", (1080, 1080))):
+        path = tmp_path / "out" / card_path("en", "lincoln", shape)
+        assert Image.open(path).size == size
+        assert ink_share(path) > 0.04
+    assert sorted(p.name for p in (site / ".firstdoor-cache" / "cards").glob("*.pdf"))  # cached apart from flyers

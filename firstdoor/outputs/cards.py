@@ -104,6 +104,7 @@ class CardBuild:
     index: CardIndex
     outputs: tuple[tuple[str, bytes], ...]
     rendered: int
+    cache: FlyerCache
 
 
 def plan_cards(pages: PageRenderer) -> list[CardSpec]:
@@ -178,9 +179,13 @@ def rasterise(pdf: bytes, width: int, height: int) -> bytes:
     return buffer.getvalue()
 
 
-def build_cards(pages: PageRenderer, env: Environment, templates_dir: Path, options: FlyerOptions,
-                cache: FlyerCache) -> CardBuild:
-    """Render every card through the flyers' pipeline (fonts checked first), then rasterise."""
+def build_cards(pages: PageRenderer, env: Environment, templates_dir: Path, options: FlyerOptions) -> CardBuild:
+    """Render every card through the flyers' pipeline (fonts checked first), then rasterise.
+
+    The card PDFs are cached in `options.cache_dir` like flyers (a folder of their own, pruned
+    after a full build like the flyers').
+    """
+    cache = FlyerCache(options.cache_dir)
     specs = plan_cards(pages)
     css = card_stylesheet(templates_dir)
     inventory = FontInventory.from_fontconfig()
@@ -199,4 +204,4 @@ def build_cards(pages: PageRenderer, env: Environment, templates_dir: Path, opti
         png = rasterise(result.data, spec.width, spec.height)
         outputs.append((spec.path, png))
         cards.append(Card(spec, card_alt(pages, spec), len(png)))
-    return CardBuild(CardIndex(tuple(cards)), tuple(outputs), batch.rendered)
+    return CardBuild(CardIndex(tuple(cards)), tuple(outputs), batch.rendered, cache)
