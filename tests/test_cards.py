@@ -74,6 +74,8 @@ def test_og_image_points_at_an_existing_card(card_site: Path, page: str) -> None
     assert (meta["og:image:width"], meta["og:image:height"]) == ("1200", "630")
     assert meta["og:image:alt"] == meta["twitter:image:alt"]
     assert "2027" in meta["og:image:alt"]  # the deadline is in the text alternative
+    if "lincoln-stem" in page:
+        assert "Lincoln STEM Academy" in meta["og:image:alt"]
 
 
 def test_kit_page_shows_the_cards_and_the_zip_holds_them(card_site: Path) -> None:

@@ -11,8 +11,6 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
 from jinja2 import Environment
 from markupsafe import Markup
 
@@ -123,22 +121,14 @@ def card_stylesheet(site_templates: Path) -> str:
     raise FileNotFoundError("templates/static/card.css")
 
 
-def card_alt(pages: PageRenderer, spec: CardSpec) -> str:
-    """The card's text alternative, in its language."""
+def card_alt(pages: PageRenderer, env: Environment, spec: CardSpec) -> str:
+    """The card's text alternative, in its language (`templates/card_alt.txt`)."""
     translator = pages.translators[spec.language].for_page()
-    fmt = pages.formatters[spec.language]
+    context = pages.context_for(spec.path, translator, spec.language)
     school = pages.site.schools[spec.school_id] if spec.school_id else None
-    name = translator.plain(school.name if school else pages.site.district.name)
-    tagline = translator.plain(school.tagline) if school else _text(translator.gettext("Magnet schools"))
-    tagline = tagline.rstrip(" .。")  # the sentence goes on after it
-    deadline = pages.site.deadline_for(school) if school else pages.site.district.application.deadline
-    return _text(translator.gettext("Share card: %(name)s, %(tagline)s, apply by %(date)s",
-                                    name=name, tagline=tagline, date=fmt.date(deadline)))
-
-
-def _text(markup: Any) -> str:
-    """Interface text without the `<span lang>` an untranslated string is wrapped in."""
-    return Markup(markup).striptags() if isinstance(markup, Markup) else str(markup)
+    context.update(school=school, deadline=pages.site.deadline_for(school) if school
+                   else pages.site.district.application.deadline)
+    return " ".join(render_template(env, "card_alt.txt", context, f"{spec.path} alt").split())
 
 
 def card_job(pages: PageRenderer, env: Environment, css: str, spec: CardSpec) -> PdfJob:
@@ -203,5 +193,5 @@ def build_cards(pages: PageRenderer, env: Environment, templates_dir: Path, opti
     for spec, result in zip(specs, batch.results):
         png = rasterise(result.data, spec.width, spec.height)
         outputs.append((spec.path, png))
-        cards.append(Card(spec, card_alt(pages, spec), len(png)))
+        cards.append(Card(spec, card_alt(pages, env, spec), len(png)))
     return CardBuild(CardIndex(tuple(cards)), tuple(outputs), batch.rendered, cache)
