@@ -20,6 +20,7 @@ from firstdoor.languages import Language
 from firstdoor.cache import CACHE_DIR
 from firstdoor.outputs.assets import content_images, static_asset, stylesheet
 from firstdoor.outputs.calendar import calendar_files
+from firstdoor.outputs.cards import CardBuild, build_cards
 from firstdoor.outputs.feeds import feed_files
 from firstdoor.outputs.flyers import FlyerBuild, FlyerOptions, build_flyers
 from firstdoor.outputs.html import PageRenderer
@@ -150,9 +151,11 @@ def build(site_dir: Path, options: BuildOptions, progress: Progress = NoProgress
     today = today_in(ZoneInfo(validated.site.district.timezone), options.today)
     flyers = make_flyers(site_dir, validated, catalogs, env, languages, today, pair, options, progress) \
         if options.pdf else None
+    cards = make_cards(validated, catalogs, env, languages, today, flyers, options.jobs or default_workers(),
+                       progress) if flyers else None
     renderer = PageRenderer(validated, catalogs, env, languages, today,
                             {"site.css": css_url, "finder.js": js_url}, responsive,
-                            flyers.index if flyers else None)
+                            flyers.index if flyers else None, cards.index if cards else None)
     report = BuildReport(out=options.out, languages=languages,
                          warnings=validated.warnings + tuple(catalog_warnings) + (flyers.warnings if flyers else ()),
                          misses={lang.tag: Misses() for lang in languages}, left_out=left_out)
@@ -186,12 +189,15 @@ def build(site_dir: Path, options: BuildOptions, progress: Progress = NoProgress
                 feed_files(validated.site, renderer.translators, renderer.formatters, today):
             stage.write(path, text)
         for language in languages:
-            for path, data in kit_files(renderer.kits[language.tag], language.slug):
+            extras = [(p, d) for p, d in cards.outputs if p.startswith(f"{language.slug}/cards/")] if cards else []
+            for path, data in kit_files(renderer.kits[language.tag], language.slug, extras):
                 stage.write(path, data)
         stage.write(js_url.split("?")[0], js)
         for path, data in sorted((image_files | calendars).items()):
             stage.write(path, data)
         for path, data in flyers.outputs if flyers else ():
+            stage.write(path, data)
+        for path, data in cards.outputs if cards else ():
             stage.write(path, data)
         report.files = len(stage.written)
     report.pages = len(pages)
@@ -199,6 +205,8 @@ def build(site_dir: Path, options: BuildOptions, progress: Progress = NoProgress
         report.flyers, report.flyers_rendered = len(flyers.index.files), flyers.rendered
         if not options.languages and not left_out:
             flyers.cache.prune()  # a full build used every flyer still wanted
+            if cards:
+                cards.cache.prune()
     # Translation coverage is left to `check`: the build prints its own untranslated-text line, and
     # re-reading every catalog for the status report would add ~7 % to each build.
     report.advice = tuple(advise(validated, AdviceOptions(today=today), coverage={}))
@@ -226,3 +234,13 @@ def make_flyers(site_dir: Path, validated: ValidatedSite, catalogs: dict[str, La
     flyer_options = FlyerOptions(paper=options.paper or settings.paper_size, workers=options.jobs or default_workers(),
                                  cache_dir=site_dir / CACHE_DIR, progress=progress)
     return build_flyers(renderer, env, validated.files.templates_dir, specs, flyer_options)
+
+
+def make_cards(validated: ValidatedSite, catalogs: dict[str, LanguageCatalogs], env: Environment,
+               languages: tuple[Language, ...], today: dt.date, flyers: FlyerBuild, workers: int,
+               progress: Progress) -> CardBuild:
+    """Every share card (PNG), rendered like the flyers and kept in the same cache."""
+    renderer = PageRenderer(validated, catalogs, env, languages, today, {})
+    options = FlyerOptions(paper=validated.site.district.print.paper_size, workers=workers,
+                           cache_dir=flyers.cache.folder / "cards", progress=progress)
+    return build_cards(renderer, env, validated.files.templates_dir, options)

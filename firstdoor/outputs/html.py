@@ -39,7 +39,7 @@ class PageRenderer:
     def __init__(self, validated: ValidatedSite, catalogs: dict[str, LanguageCatalogs],
                  env: Environment, languages: tuple[Language, ...], today: dt.date,
                  asset_urls: dict[str, str], images: dict[str, ResponsiveImage] | None = None,
-                 flyers: Any = None) -> None:
+                 flyers: Any = None, cards: Any = None) -> None:
         self.validated = validated
         self.site = validated.site
         self.env = env
@@ -49,6 +49,8 @@ class PageRenderer:
         self.images = images or {}
         self.flyers = flyers
         """The built flyers (`outputs.flyers.FlyerIndex`) pages link to, or None without PDFs."""
+        self.cards = cards
+        """The share cards (`outputs.cards.CardIndex`), or None without PDFs."""
         renderer = ProseRenderer()
         source = validated.source_language
         self.translators = {tag: Translator(c, source, renderer) for tag, c in catalogs.items()}
@@ -73,6 +75,8 @@ class PageRenderer:
                            area=self.site.district.areas.get(spec.key) if spec.kind == "area" else None,
                            page_url_home=page_url("home", translator.language.slug),
                            lottery_summary=translator.markdown_summary(self.site.district.application.how_it_works))
+        if self.cards is not None and spec.kind in ("home", "school"):
+            context["share_card"] = self.cards.find(spec.language, spec.school_id or "district")
         if spec.kind == "outreach":
             context["kits"] = self.kits.setdefault(spec.language, build_kits(self, spec.language))
         html = render_template(self.env, spec.template, context, f"{spec.url} ({spec.language})")
@@ -162,4 +166,5 @@ class PageRenderer:
             "page_kinds": LANGUAGE_PAGES,
             "notice_slot": NOTICE_SLOT,
             "flyers": self.flyers,
+            "cards": self.cards,
         }

@@ -142,8 +142,13 @@ def _items(renderer: "PageRenderer", context: dict[str, Any], key: str) -> list[
     return items
 
 
-def kit_files(kits: list[Kit], slug: str) -> list[tuple[str, bytes]]:
-    """Every item as a file under `/<lang>/outreach/`, plus the zip of them all."""
+def kit_files(kits: list[Kit], slug: str, extras: list[tuple[str, bytes]] | None = None,
+              ) -> list[tuple[str, bytes]]:
+    """Every item as a file under `/<lang>/outreach/`, plus the zip of them all.
+
+    `extras` are files published elsewhere that the zip also holds (the share cards under
+    `<lang>/cards/`, zipped as `cards/...`).
+    """
     files = [(f"{slug}/outreach/{kit.key}/{item.name}", (item.text + "\n").encode("utf-8"))
              for kit in kits for item in kit.items]
     buffer = io.BytesIO()
@@ -153,4 +158,8 @@ def kit_files(kits: list[Kit], slug: str) -> list[tuple[str, bytes]]:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             archive.writestr(info, data)
+        for path, data in sorted(extras or []):
+            info = zipfile.ZipInfo(path.split("/", 1)[1], date_time=_ZIP_DATE)
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)  # PNGs are compressed already: stored as they are
     return files + [(f"{slug}/outreach/outreach-kit-{slug}.zip", buffer.getvalue())]
