@@ -12,7 +12,7 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Literal, Any
 
 from jinja2 import Environment
 from markupsafe import Markup
@@ -132,8 +132,9 @@ class FlyerRenderer:
         context = self._context(spec, spec.language)
         translator = self.pages.translators[spec.language].for_page()
         slug = self.languages[spec.language].slug
-        url = self.pages.base_url + page_url(spec.kind, slug, key)
-        context.update(sheet_context(self.site, spec.kind, key), web_url=url, short_url=short_url(url),
+        kind: Literal["zip", "area"] = "zip" if spec.kind == "zip" else "area"
+        url = self.pages.base_url + page_url(kind, slug, key)
+        context.update(sheet_context(self.site, kind, key), web_url=url, short_url=short_url(url),
                        qr=qr_svg_data_uri(url), home_short_url=short_url(self.pages.base_url + page_url("home", slug)),
                        lottery_summary=translator.markdown_summary(self.site.district.application.how_it_works))
         return self._part(context, "flyer_sheet.html", SHEET_VARIANTS, spec.path, "one-page")

@@ -9,7 +9,7 @@ grouping come from `views.neighborhood`, as on the web twin `/<lang>/zip/<zip>/`
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from firstdoor import views
 from firstdoor.views import Level, Neighborhood
@@ -57,8 +57,8 @@ def limited(place: Neighborhood, limit: int | None) -> tuple[Groups, int]:
     return shown, place.count - limit
 
 
-def sheet_context(site: Any, kind: str, key: str) -> dict[str, Any]:
+def sheet_context(site: Any, kind: Literal["zip", "area"], key: str) -> dict[str, Any]:
     """What the sheet template needs besides the page context: the place, its area, `limited`."""
-    area = site.district.areas.get(key) if kind == "area" else None
-    codes = (key,) if kind == "zip" else tuple(area.zip_codes)
+    area = site.district.areas[key] if kind == "area" else None
+    codes = tuple(area.zip_codes) if area is not None else (key,)
     return {"place": views.neighborhood(site, kind, key, codes), "area": area, "limited": limited}
