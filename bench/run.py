@@ -34,6 +34,8 @@ sys.path.insert(0, str(REPO))
 
 from bench.generate import generate  # noqa: E402
 from bench.memory import TreeSampler  # noqa: E402
+from firstdoor.fingerprint import tree_digest  # noqa: E402
+from firstdoor.incremental import build_folder  # noqa: E402
 from firstdoor.parallel import default_jobs  # noqa: E402
 
 TODAY = "2026-11-23"
@@ -67,10 +69,10 @@ class Measure:
 
 
 def build(site: Path, out: Path, jobs: int, step: str, schools: int, languages: int,
-          *extra: str) -> Measure:
-    """Run `firstdoor build` as a user would, measuring the whole process tree."""
+          *extra: str, pdf: bool = False) -> Measure:
+    """Run `firstdoor build` as a user would (without flyers unless `pdf`), measuring the whole process tree."""
     command = [sys.executable, "-m", "firstdoor", "build", "--site", str(site), "--out", str(out),
-               "--jobs", str(jobs), "--today", TODAY, *extra]
+               "--jobs", str(jobs), "--today", TODAY, *(() if pdf else ("--no-pdf",)), *extra]
     env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     load = os.getloadavg()[0]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -94,7 +96,7 @@ def build(site: Path, out: Path, jobs: int, step: str, schools: int, languages: 
 def clean_output(out: Path) -> None:
     """Remove an output folder and its build state (the next build is cold)."""
     shutil.rmtree(out, ignore_errors=True)
-    shutil.rmtree(out.parent / f".{out.name}.firstdoor-build", ignore_errors=True)
+    shutil.rmtree(build_folder(out), ignore_errors=True)
 
 
 def edit_school(site: Path, round_: int) -> None:
@@ -116,10 +118,11 @@ def edit_translation(site: Path, round_: int) -> None:
 
 
 def site_for(work: Path, schools: int, languages: int, seed: int) -> Path:
-    """A generated district, reused when one of the same size and seed exists."""
+    """A generated district, reused when one of the same size and seed exists (and the same templates:
+    the catalogs hold their strings)."""
     site = work / f"site-{schools}x{languages}-s{seed}"
     stamp = site / ".bench-params"
-    wanted = f"{schools} {languages} {seed}"
+    wanted = f"{schools} {languages} {seed} {tree_digest([REPO / 'templates'])}"
     if not (stamp.is_file() and stamp.read_text() == wanted):
         generate(site, schools, languages, seed)
         stamp.write_text(wanted)
@@ -150,8 +153,9 @@ def measure_flyers(work: Path, schools: int, languages: int, seed: int, jobs: in
     site = site_for(work, schools, languages, seed)
     out = work / f"out-flyers-{schools}x{languages}"
     clean_output(out)
-    cold = build(site, out, jobs, "flyers-cold", schools, languages)
-    again = build(site, out, jobs, "flyers-no-change", schools, languages)
+    shutil.rmtree(site / ".firstdoor-cache", ignore_errors=True)  # the flyers' own cache: cold means empty
+    cold = build(site, out, jobs, "flyers-cold", schools, languages, pdf=True)
+    again = build(site, out, jobs, "flyers-no-change", schools, languages, pdf=True)
     return [cold, again]
 
 
@@ -202,15 +206,21 @@ def main(argv: list[str] | None = None) -> None:
             results += measure_size(args.work, schools, args.languages, args.seed, [max(jobs_list)], full=False)
         for languages in (max(2, args.languages // 3), max(3, 2 * args.languages // 3)):
             results += measure_size(args.work, args.schools, languages, args.seed, [max(jobs_list)], full=False)
-    pdfs = None
+    pdfs = cards = None
     if args.flyer_schools:
         flyers = measure_flyers(args.work, args.flyer_schools, args.languages, args.seed, max(jobs_list))
         results += flyers
-        pdfs = sum(1 for _ in (args.work / f"out-flyers-{args.flyer_schools}x{args.languages}").rglob("*.pdf"))
+        out = args.work / f"out-flyers-{args.flyer_schools}x{args.languages}"
+        pdfs = sum(1 for _ in out.rglob("*.pdf"))
+        cards = sum(1 for path in out.rglob("*.png") if "/cards/" in path.as_posix())
     report = {"started": started, "machine": machine(), "targets_seconds": TARGETS,
-              "memory_target_mb": MEMORY_TARGET_MB, "flyer_pdfs": pdfs,
+              "memory_target_mb": MEMORY_TARGET_MB, "flyer_pdfs": pdfs, "share_card_pngs": cards,
               "results": [dict(asdict(m), pages_per_second=round(m.pages_per_second, 1)) for m in results]}
     print(table(results, pdfs))
+    if pdfs:
+        cold = next(m for m in results if m.step == "flyers-cold")
+        print(f"share cards (PNG) in the flyer build: {cards}; CPU per PDF, cards and pages included: "
+              f"{cold.cpu_seconds / pdfs:.2f} s")
     print(f"\nmachine: {report['machine']}")
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
