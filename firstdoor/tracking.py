@@ -61,33 +61,10 @@ class Uses:
         self.all_schools = True
 
 
-class AllSchoolsSequence(Sequence[Any]):
-    """A read-only list derived from every school; any use records "every school"."""
+class _EveryUse:
+    """Read-only access to a collection derived from every school; any use records "every school"."""
 
-    def __init__(self, items: Sequence[Any], uses: Uses) -> None:
-        self._items, self._uses = items, uses
-
-    def __getitem__(self, index: Any) -> Any:
-        self._uses.everything()
-        return self._items[index]
-
-    def __len__(self) -> int:
-        self._uses.everything()
-        return len(self._items)
-
-    def __iter__(self) -> Iterator[Any]:
-        self._uses.everything()
-        return iter(self._items)
-
-    def __bool__(self) -> bool:
-        self._uses.everything()
-        return bool(self._items)
-
-
-class AllSchoolsMapping(Mapping[Any, Any]):
-    """A read-only mapping derived from every school; any use records "every school"."""
-
-    def __init__(self, items: Mapping[Any, Any], uses: Uses) -> None:
+    def __init__(self, items: Any, uses: Uses) -> None:
         self._items, self._uses = items, uses
 
     def __getitem__(self, key: Any) -> Any:
@@ -107,32 +84,25 @@ class AllSchoolsMapping(Mapping[Any, Any]):
         return bool(self._items)
 
 
-class TrackedSchools(Mapping[str, Any]):
-    """`site.schools`: looking one school up records that school; listing them records all."""
+class AllSchoolsSequence(_EveryUse, Sequence[Any]):
+    """A read-only list derived from every school (`schools`, `upcoming_events`...)."""
 
-    def __init__(self, schools: Mapping[str, Any], uses: Uses) -> None:
-        self._schools, self._uses = schools, uses
+
+class AllSchoolsMapping(_EveryUse, Mapping[Any, Any]):
+    """A read-only mapping derived from every school (`bus_by_zip`)."""
+
+
+class TrackedSchools(_EveryUse, Mapping[str, Any]):
+    """`site.schools`: looking one school up records that school; listing them records all."""
 
     def __getitem__(self, school_id: str) -> Any:
         self._uses.school(school_id)
-        return self._schools[school_id]
+        return self._items[school_id]
 
     def __contains__(self, school_id: object) -> bool:
         if isinstance(school_id, str):
             self._uses.school(school_id)
-        return school_id in self._schools
-
-    def __len__(self) -> int:
-        self._uses.everything()
-        return len(self._schools)
-
-    def __iter__(self) -> Iterator[str]:
-        self._uses.everything()
-        return iter(self._schools)
-
-    def __bool__(self) -> bool:
-        self._uses.everything()
-        return bool(self._schools)
+        return school_id in self._items
 
 
 class TrackedSite:
