@@ -20,6 +20,7 @@ from firstdoor.cli_options import quiet_option, site_option, today_option
 from firstdoor.console import echo_problems, plural, progress_for
 from firstdoor.errors import FirstdoorError
 from firstdoor.pipeline import BuildOptions, BuildReport, build
+from firstdoor.shard import Shard, parse_shard
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -48,17 +49,21 @@ def cli() -> None:
               help="Publish the other languages when a language's catalog is broken (exit code 1).")
 @quiet_option
 @click.option("--no-pdf", "no_pdf", is_flag=True, help="Skip the printable flyers (a quick preview).")
-@click.option("--jobs", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Render flyers in N worker processes. [default: all cores]")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Render pages and flyers in N worker processes. [default: all cores]")
 @click.option("--paper", type=click.Choice(["letter", "a4"]), default=None,
               help="Paper size of the flyers. [default: the district's print.paper_size, else letter]")
 @click.option("--pair", default=None, metavar="A,B",
               help="Also print each school's flyer in two languages, front and back (e.g. en,es).")
 @click.option("--zip-sheets", "zip_sheets", is_flag=True,
               help="Also print a one-page sheet per ZIP code and area. [default: the district's print.zip_sheets]")
+@click.option("--clean", is_flag=True, help="Render everything instead of reusing unchanged pages.")
+@click.option("--shard", default=None, metavar="K/N", callback=lambda _c, _p, v: _shard(v),
+              help="Build only shard K of N of the per-school pages, for `firstdoor merge`.")
 def build_command(site: Path, out: Path | None, languages: tuple[str, ...], force: bool,
                   today: dt.datetime | None, keep_going: bool, quiet: bool, no_pdf: bool, jobs: int | None,
-                  paper: str | None, pair: str | None, zip_sheets: bool) -> None:
+                  paper: str | None, pair: str | None, zip_sheets: bool, clean: bool,
+                  shard: Shard | None) -> None:
     """Validate the content and build the whole site, in every language.
 
     \b
@@ -71,10 +76,12 @@ def build_command(site: Path, out: Path | None, languages: tuple[str, ...], forc
       python build.py --lang hmn
       firstdoor build --no-pdf            skip the flyers for a quick preview
       firstdoor build --paper a4 --pair en,es --jobs 4
+      firstdoor build --shard 2/4 --out shards/2      (then: firstdoor merge shards/*)
     """
     options = BuildOptions(out=out or site / "_site", languages=languages, force=force,
                            today=today.date() if today else None, keep_going=keep_going, pdf=not no_pdf,
-                           jobs=jobs, paper=paper, pair=parse_pair(pair), zip_sheets=zip_sheets)
+                           jobs=jobs, paper=paper, pair=parse_pair(pair), zip_sheets=zip_sheets,
+                           clean=clean, shard=shard)
     start = time.perf_counter()
     report = run_or_exit(lambda: build(site, options, progress_for(quiet)))
     if not quiet:
@@ -92,6 +99,46 @@ def parse_pair(value: str | None) -> tuple[str, str] | None:
     if len(tags) != 2 or tags[0] == tags[1]:
         raise click.BadParameter("give two different language tags, e.g. en,es", param_hint="--pair")
     return tags[0], tags[1]
+
+
+@cli.command("merge")
+@site_option
+@click.argument("shards", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Where to write the site. [default: _site inside the site folder]")
+@click.option("--lang", "languages", multiple=True, metavar="TAG", help="The --lang the shards were built with.")
+@click.option("--force", is_flag=True, help="Use an --out folder that holds other files (moved aside).")
+@today_option
+@click.option("--no-pdf", "no_pdf", is_flag=True, help="The shards were built with --no-pdf.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Worker processes for the pages the merge renders. [default: all cores]")
+@quiet_option
+def merge_command(site: Path, shards: tuple[Path, ...], out: Path | None, languages: tuple[str, ...],
+                  force: bool, today: dt.datetime | None, no_pdf: bool, jobs: int | None, quiet: bool) -> None:
+    """Assemble the folders of `build --shard K/N` into the site, as one `build` would write it.
+
+    Every shard must come from the same content, templates, options and firstdoor
+    version as the merge; the merge renders the pages that list every school.
+
+    \b
+    Examples:
+      firstdoor merge --out _site shards/1 shards/2 shards/3 shards/4
+    """
+    options = BuildOptions(out=out or site / "_site", languages=languages, force=force,
+                           today=today.date() if today else None, pdf=not no_pdf, jobs=jobs, merge_from=shards)
+    start = time.perf_counter()
+    report = run_or_exit(lambda: build(site, options, progress_for(quiet)))
+    if not quiet:
+        print_summary(report, time.perf_counter() - start)
+
+
+def _shard(value: str | None) -> Shard | None:
+    if value is None:
+        return None
+    try:
+        return parse_shard(value)
+    except FirstdoorError as error:
+        raise click.BadParameter(error.problems[0].message) from None
 
 
 T = TypeVar("T")
@@ -124,6 +171,10 @@ def print_summary(report: BuildReport, seconds: float) -> None:
     warnings = len(report.warnings) + len(report.advice)
     click.echo(f"built {outputs} in {plural(len(report.languages), 'language')} in {seconds:.1f} s; "
                f"{plural(warnings, 'warning')}")
+    if report.reused and not report.rendered:
+        click.echo("nothing changed since the previous build")
+    elif report.reused:
+        click.echo(f"rendered {report.rendered} outputs, reused {report.reused} unchanged ones")
     untranslated = [f"{tag}: {len(m.content)} content, {len(m.interface)} interface"
                     for tag, m in report.misses.items() if m]
     if untranslated:

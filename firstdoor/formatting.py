@@ -9,9 +9,10 @@ date, so no translation can show a wrong one.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
-from dataclasses import dataclass
-from typing import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
 
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
@@ -23,20 +24,41 @@ from firstdoor.languages import Language, language_name
 _PATTERN_PART = re.compile(r"'(?:[^']|'')*'|([A-Za-z])\1*|[^A-Za-z']+")
 
 
+def _memoized(method: Callable[..., str]) -> Callable[..., str]:
+    """Remember a formatting method's results: every page formats the same few deadlines."""
+    name = method.__name__
+
+    @functools.wraps(method)
+    def remembered(self: "Formatter", *args: Any) -> str:
+        # the type and timezone are part of the key: equal instants in two zones print differently
+        key = (name, *((arg, type(arg), getattr(arg, "tzinfo", None)) for arg in args))
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = method(self, *args)
+            return value
+        except TypeError:  # an unhashable argument (a list): just format it
+            return method(self, *args)
+    return remembered
+
+
 @dataclass(frozen=True)
 class Formatter:
-    """Formats facts for one language. Cheap to create; holds no mutable state."""
+    """Formats facts for one language. Cheap to create; its only state is a memo of its own results."""
 
     language: Language
     languages: dict[str, Language]
+    _memo: dict[tuple[Any, ...], str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     # -- dates -------------------------------------------------------------------------
 
+    @_memoized
     def date(self, value: dt.date) -> str:
         """A long date without weekday: "January 31, 2027", "31 de enero de 2027"."""
         pattern = self.language.date_format or self.language.locale.date_formats["long"].pattern
         return self._format_date(value, pattern)
 
+    @_memoized
     def date_with_weekday(self, value: dt.date) -> str:
         """A full date: "Sunday, January 31, 2027"."""
         pattern = self.language.locale.date_formats["full"].pattern
@@ -52,11 +74,13 @@ class Formatter:
             pattern = self.language.locale.datetime_skeletons["MMMMd"].pattern
         return self._format_date(value, pattern)
 
+    @_memoized
     def time(self, value: dt.time | dt.datetime) -> str:
         """A time of day in the language's clock: "5:00 PM", "17:00", "下午5:00"."""
         clock = value.timetz() if isinstance(value, dt.datetime) else value
         return babel_dates.format_time(clock, "short", locale=self.language.locale)
 
+    @_memoized
     def moment(self, value: dt.date) -> str:
         """A date, or a date and time with the timezone: "Sunday, January 31, 2027, 5:00 PM CST"."""
         if not isinstance(value, dt.datetime):
@@ -68,6 +92,7 @@ class Formatter:
         pattern = str(self.language.locale.datetime_formats["long"])
         return pattern.replace("'", "").replace("{1}", date_text).replace("{0}", time_text)
 
+    @_memoized
     def time_range(self, start: dt.datetime, end: dt.datetime | None) -> str:
         """Start to end on one day: "6:00 – 8:00 PM CST"."""
         if end is None or end.date() != start.date():
@@ -77,6 +102,7 @@ class Formatter:
                                            locale=self.language.locale)
         return f"{text} {start.tzname()}"
 
+    @_memoized
     def event_when(self, start: dt.datetime, end: dt.datetime | None) -> str:
         """When an event happens: its day, then its hours."""
         if end is not None and end.date() != start.date():
@@ -105,6 +131,7 @@ class Formatter:
 
     # -- numbers and lists ---------------------------------------------------------------
 
+    @_memoized
     def number(self, value: int | float) -> str:
         """A number with the language's digits and grouping: "1,200", "1.200", "١٬٢٠٠"."""
         return babel_numbers.format_decimal(value, locale=self.language.locale)
@@ -128,6 +155,7 @@ class Formatter:
             return self.language.list_end.format(", ".join(values[:-1]), values[-1])
         return format_list(values, locale=self.language.locale)
 
+    @_memoized
     def language_name(self, tag: str) -> str:
         """The name of a language in this language ("español" -> "Spanish" on English pages)."""
         return language_name(tag, self.language, self.languages)

@@ -7,37 +7,45 @@ leaves half a site; the output folder changes only when the whole build succeede
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, Iterable
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment
 
+from firstdoor import parallel
 from firstdoor.advice import AdviceOptions, Finding, advise
-from firstdoor.errors import ContentError, Problem, UsageError
-from firstdoor.i18n import LanguageCatalogs, Misses, load_language_catalogs
-from firstdoor.languages import Language
 from firstdoor.cache import CACHE_DIR
-from firstdoor.outputs.assets import content_images, static_asset, stylesheet
-from firstdoor.outputs.calendar import calendar_files
+from firstdoor.caches import LoadedLanguage, load_languages, load_site_cached, resize_cached
+from firstdoor.errors import ContentError, Problem, UsageError
+from firstdoor.fingerprint import digest
+from firstdoor.i18n import LanguageCatalogs, Misses
+from firstdoor.incremental import Inputs, gather_inputs, kept_output, replace_state, state_beside
+from firstdoor.languages import Language
+from firstdoor.outputs.assets import static_asset, stylesheet
 from firstdoor.outputs.cards import CardBuild, build_cards
-from firstdoor.outputs.feeds import feed_files
 from firstdoor.outputs.flyers import FlyerBuild, FlyerOptions, build_flyers
 from firstdoor.outputs.html import PageRenderer
-from firstdoor.outputs.images import resize_images
+from firstdoor.outputs.images import ResponsiveImage
 from firstdoor.outputs.opendata import open_data_files
-from firstdoor.outputs.outreach import kit_files
+from firstdoor.outputs.pdf_batch import default_workers
 from firstdoor.outputs.redirects import alias_redirects
 from firstdoor.outputs.sitemap import robots_txt, sitemap_xml
-from firstdoor.outputs.pdf_batch import default_workers
-from firstdoor.plan import build_languages, plan_flyers, plan_pages
-from firstdoor.views import neighborhoods
+from firstdoor.plan import LANGUAGE_PAGES, PageSpec, build_languages, plan_flyers, plan_pages
 from firstdoor.progress import NoProgress, Progress
-from firstdoor.publish import Staging, check_output_folder, recover_output
+from firstdoor.publish import MARKER, Staging, check_output_folder, output_lock, recover_output
 from firstdoor.render import builtin_dir, create_environment, today_in
-from firstdoor.status import check_catalog
+from firstdoor.runner import (Files, Outcome, ParentUnit, files_of, for_shard, misses_by_language, nothing_changed,
+                              previous_builds, run_units, save_state, state_folders)
+from firstdoor.shard import Shard
 from firstdoor.sources import find_site_files
+from firstdoor.tracking import Uses
+from firstdoor.unchanged import Summary, misses_of, unchanged, write_summary
+from firstdoor.units import plan_units
 from firstdoor.validate import ValidatedSite, validate_site
+from firstdoor.views import neighborhoods
 
 
 @dataclass(frozen=True)
@@ -55,13 +63,19 @@ class BuildOptions:
     pdf: bool = True
     """Render the printable flyers (`--no-pdf` skips them for quick previews)."""
     jobs: int | None = None
-    """Worker processes for the flyers (all cores when None)."""
+    """Worker processes for the pages and the flyers (all cores when None)."""
     paper: str | None = None
     """letter or a4, replacing the district's `print.paper_size`."""
     pair: tuple[str, str] | None = None
     """Two languages for bilingual flyers, replacing the district's `print.pair`."""
     zip_sheets: bool = False
     """Print the neighborhood sheets even when the district's `print.zip_sheets` is off."""
+    clean: bool = False
+    """Render everything, ignoring what the previous output could reuse."""
+    shard: Shard | None = None
+    """Build only this shard's share of the per-school work (`--shard K/N`)."""
+    merge_from: tuple[Path, ...] = ()
+    """Shard folders to assemble into the site (`firstdoor merge`)."""
 
 
 @dataclass
@@ -81,6 +95,9 @@ class BuildReport:
     flyers: int = 0
     flyers_rendered: int = 0
     """Flyers rendered by this build; the others came from the cache."""
+    rendered: int = 0
+    """Units (pages, kits...) rendered by this build; the others were reused unchanged."""
+    reused: int = 0
 
 
 def load_site(site_dir: Path) -> ValidatedSite:
@@ -102,19 +119,25 @@ def translation_folders(validated: ValidatedSite) -> list[Path]:
 
 def load_catalogs(validated: ValidatedSite, languages: tuple[Language, ...], keep_going: bool = False,
                   ) -> tuple[dict[str, LanguageCatalogs], list[Problem]]:
-    """The translations of every language to build, and warnings.
+    """The translations of every language to build, and warnings (see `read_catalogs`)."""
+    loaded, warnings, _ = read_catalogs(validated, languages, keep_going)
+    return {tag: item.catalogs for tag, item in loaded.items()}, warnings
+
+
+def read_catalogs(validated: ValidatedSite, languages: tuple[Language, ...], keep_going: bool = False,
+                  jobs: int = 1, previous: tuple[Path, ...] = (),
+                  ) -> tuple[dict[str, LoadedLanguage], list[Problem], dict[str, bytes | Path]]:
+    """The translations of every language to build (read in parallel, or reused), warnings, cache files.
 
     A broken catalog (syntax, placeholders, plural forms) stops the build; with
     `keep_going` its language is left out instead and its errors become warnings.
     """
-    catalogs: dict[str, LanguageCatalogs] = {}
+    loaded, cache = load_languages(languages, translation_folders(validated), validated.files.root, jobs, list(previous))
+    catalogs: dict[str, LoadedLanguage] = {}
     errors: list[Problem] = []
     warnings: list[Problem] = []
     for language in languages:
-        loaded, files, found = load_language_catalogs(language, translation_folders(validated),
-                                                      validated.files.root)
-        for catalog_file in files:
-            found += check_catalog(catalog_file, language)
+        found = loaded[language.tag].problems
         bad = [p for p in found if p.severity == "error"]
         warnings += [p for p in found if p.severity == "warning"]
         if bad and keep_going:
@@ -124,93 +147,161 @@ def load_catalogs(validated: ValidatedSite, languages: tuple[Language, ...], kee
                                     "build because of the errors above"))
             continue
         errors += bad
-        catalogs[language.tag] = loaded
+        catalogs[language.tag] = loaded[language.tag]
     if errors:
         raise ContentError(errors + warnings)
-    return catalogs, warnings
+    return catalogs, warnings, cache
 
 
 def build(site_dir: Path, options: BuildOptions, progress: Progress = NoProgress()) -> BuildReport:
-    """Build the whole site of `site_dir` into `options.out`, reporting long stages to `progress`."""
+    """Build the whole site of `site_dir` into `options.out` (or one shard of it, or merge shards).
+
+    Only what changed since the previous build is rendered (`incremental.py`); pages are
+    rendered by worker processes (`runner.py`), the output is the same for any `--jobs`.
+    """
     check_output_folder(options.out, site_dir, options.force)
     recover_output(options.out)
-    validated = load_site(site_dir)
+    reuse_from = () if options.clean else state_folders(options.out, options.merge_from)
+    validated, caches = load_site_cached(site_dir, reuse_from, load_site)
     languages = build_languages(validated, options.languages)
     pair = flyer_pair(validated, options)
     if not languages:
         raise ContentError([Problem(file="--lang", message=f"none of {', '.join(options.languages)} is a "
                                     "language of this site", hint="use tags from `languages` in district.yaml")])
-    catalogs, catalog_warnings = load_catalogs(validated, languages, options.keep_going)
-    left_out = tuple(lang.tag for lang in languages if lang.tag not in catalogs)
-    languages = tuple(lang for lang in languages if lang.tag in catalogs)
+    jobs = options.jobs or parallel.default_jobs()
+    loaded, catalog_warnings, catalog_cache = read_catalogs(validated, languages, options.keep_going, jobs,
+                                                            reuse_from)
+    left_out = tuple(lang.tag for lang in languages if lang.tag not in loaded)
+    languages = tuple(lang for lang in languages if lang.tag in loaded)
     pages = plan_pages(validated, languages, flyers=options.pdf)
+    today = today_in(ZoneInfo(validated.site.district.timezone), options.today)
+    inputs = gather_inputs(validated, languages, {tag: item.digests for tag, item in loaded.items()}, today,
+                           [validated.files.templates_dir, builtin_dir("templates")],
+                           (str(options.pdf), options.paper or "", ",".join(pair or ()), str(options.zip_sheets)))
+    report = BuildReport(out=options.out, languages=languages, pages=len(pages), left_out=left_out,
+                         warnings=validated.warnings + tuple(catalog_warnings))
+    state = state_beside(options.out)
+    if not (options.clean or options.shard or options.merge_from):
+        with output_lock(options.out):
+            summary = unchanged(state, options.out, inputs)
+        if summary is not None:  # the published site is exactly what this build would write: leave it alone
+            return summary_report(report, summary)
+    catalogs = {tag: item.catalogs for tag, item in loaded.items()}
     env = create_environment(validated.files.templates_dir)
     css_url, css = stylesheet(validated.files.templates_dir)
     js_url, js = static_asset(validated.files.templates_dir, "finder.js")
-    responsive, image_files = resize_images(validated.site, validated.files.images_dir)
-    today = today_in(ZoneInfo(validated.site.district.timezone), options.today)
+    responsive, image_files, image_cache = resize_cached(validated.site, validated.files.images_dir, reuse_from)
     flyers = make_flyers(site_dir, validated, catalogs, env, languages, today, pair, options, progress) \
         if options.pdf else None
     cards = make_cards(validated, catalogs, env, languages, today, flyers, options.jobs or default_workers(),
                        progress) if flyers else None
-    renderer = PageRenderer(validated, catalogs, env, languages, today,
-                            {"site.css": css_url, "finder.js": js_url}, responsive,
+    inputs.indexes = {"flyers": flyers.index if flyers else None, "cards": cards.index if cards else None}
+    card_files = files_by_language(cards.outputs if cards else (), "cards", languages)
+    inputs.groups = {f"cards:{slug}": digest(*(f"{p}={digest(d)}" for p, d in files)) for slug, files in card_files.items()}
+    assets = {"site.css": css_url, "finder.js": js_url}
+    renderer = PageRenderer(validated, catalogs, env, languages, today, assets, responsive,
                             flyers.index if flyers else None, cards.index if cards else None)
-    report = BuildReport(out=options.out, languages=languages,
-                         warnings=validated.warnings + tuple(catalog_warnings) + (flyers.warnings if flyers else ()),
-                         misses={lang.tag: Misses() for lang in languages}, left_out=left_out)
-    rendered = []
-    with progress.stage("pages", len(pages)) as advance:
-        for spec in pages:
-            rendered.append((spec, *renderer.page(spec)))
-            advance()
-    redirects = [(r, *renderer.redirect(r)) for r in alias_redirects(validated.site, languages)]
-    chooser, not_found = renderer.chooser(), renderer.not_found()
-    base_url = validated.site.district.base_url
-    calendars = calendar_files(validated.site, languages, renderer.translators, renderer.formatters, base_url)
-    with Staging(options.out) as stage:
-        for spec, html, misses in rendered:
-            stage.write(spec.path, html)
-            report.misses[spec.language].update(misses)
-        for redirect, html, misses in redirects:
-            stage.write(redirect.path, html)
-            report.misses[redirect.language].update(misses)
-        stage.write("index.html", chooser)
-        stage.write("404.html", not_found)
-        stage.write("sitemap.xml", sitemap_xml(base_url, pages, languages))
-        stage.write("robots.txt", robots_txt(base_url))
-        stage.write(css_url.split("?")[0], css)
-        images = content_images(validated.site, validated.files.images_dir)
-        with progress.stage("images", len(images)) as advance:
-            for target, source in images:
-                stage.copy(target, source)
-                advance()
-        for path, text in open_data_files(validated.site, languages) + \
-                feed_files(validated.site, renderer.translators, renderer.formatters, today):
-            stage.write(path, text)
-        for language in languages:
-            extras = [(p, d) for p, d in cards.outputs if p.startswith(f"{language.slug}/cards/")] if cards else []
-            for path, data in kit_files(renderer.kits[language.tag], language.slug, extras):
-                stage.write(path, data)
-        stage.write(js_url.split("?")[0], js)
-        for path, data in sorted((image_files | calendars).items()):
-            stage.write(path, data)
-        for path, data in flyers.outputs if flyers else ():
-            stage.write(path, data)
-        for path, data in cards.outputs if cards else ():
-            stage.write(path, data)
-        report.files = len(stage.written)
-    report.pages = len(pages)
-    if flyers:
-        report.flyers, report.flyers_rendered = len(flyers.index.files), flyers.rendered
-        if not options.languages and not left_out:
-            flyers.cache.prune()  # a full build used every flyer still wanted
-            if cards:
-                cards.cache.prune()
-    # Translation coverage is left to `check`: the build prints its own untranslated-text line, and
-    # re-reading every catalog for the status report would add ~7 % to each build.
+    units = plan_units(pages, validated, languages, with_kits="outreach" in LANGUAGE_PAGES)
+    parents = [*image_units(validated, inputs, image_files, responsive),
+               ParentUnit("site", None, Uses(all_schools=True),
+                          lambda _: site_files(renderer, validated, pages, languages, (css_url, css), (js_url, js)))]
+    for name, outputs in (("flyers", flyers.outputs if flyers else None), ("cards", cards.outputs if cards else None)):
+        if outputs is not None:  # from their own caches; published as they are
+            parents.append(ParentUnit(name, None, Uses(), functools.partial(published, outputs),
+                                      digest(inputs.build, *(f"{p}={digest(d)}" for p, d in outputs))))
+    previous = previous_builds(options.out, options.merge_from, options.clean, inputs, units, parents)
+    units, parents = for_shard(units, parents, options.shard)
     report.advice = tuple(advise(validated, AdviceOptions(today=today), coverage={}))
+    if flyers:
+        report.warnings += flyers.warnings
+        report.flyers, report.flyers_rendered = len(flyers.index.files), flyers.rendered
+    with output_lock(options.out):
+        if options.shard is None and nothing_changed(options.out, units, parents, previous, inputs):
+            report.files, report.misses = files_of(previous[0].units), misses_by_language(previous[0].units, units)
+            report.reused = len(units[0]) + len(units[1]) + len(parents)
+            write_summary(state, options.out, previous[0].units, inputs, report.misses, MARKER,
+                          summary_extra(report))
+            return report
+    worker_args = (validated, catalogs, languages, today, assets, validated.files.templates_dir, responsive,
+                   inputs.indexes, card_files)
+    with Staging(options.out, None if options.shard else kept_output(options.out)) as stage:
+        with progress.stage("pages", sum(unit.page is not None for unit in units[0] + units[1])) as advance:
+            outcome = run_units(units, parents, previous, inputs, stage, jobs, worker_args, validated.site,
+                                for_merge=options.shard is not None, advance=advance)
+        report.files = len(stage.written)
+        new_state = save_state(stage, outcome, inputs, options.shard, {**caches, **catalog_cache, **image_cache})
+    report.misses, report.rendered, report.reused = misses_by_language(outcome.records, units), \
+        outcome.rendered, outcome.reused
+    if new_state is not None:
+        replace_state(new_state, state)
+        write_summary(state, options.out, outcome.records, inputs, report.misses, MARKER, summary_extra(report))
+    if flyers and not options.languages and not left_out and not options.shard:
+        flyers.cache.prune()  # a full build used every flyer still wanted
+        if cards:
+            cards.cache.prune()
     return report
+
+
+def published(outputs: tuple[tuple[str, bytes], ...], _: Outcome) -> Files:
+    """Files made before the pages (flyers, cards), as a parent unit publishes them."""
+    return list(outputs)
+
+
+def files_by_language(files: Iterable[tuple[str, bytes]], folder: str, languages: tuple[Language, ...],
+                      ) -> dict[str, list[tuple[str, bytes]]]:
+    """Files under `<lang>/<folder>/`, by language slug (the share cards a kit's zip also holds)."""
+    return {lang.slug: [(p, d) for p, d in files if p.startswith(f"{lang.slug}/{folder}/")] for lang in languages}
+
+
+def summary_extra(report: BuildReport) -> dict[str, Any]:
+    """What a build that finds nothing changed reports again without computing it."""
+    return {"advice": report.advice, "flyers": report.flyers, "warnings": report.warnings}
+
+
+def summary_report(report: BuildReport, summary: Summary) -> BuildReport:
+    """The report of a build that found nothing changed, from the previous build's summary."""
+    report.files = report.reused = len(summary.files) - 1
+    report.misses = misses_of(summary)
+    report.advice, report.flyers = summary.extra["advice"], summary.extra["flyers"]
+    report.warnings = summary.extra["warnings"]
+    return report
+
+
+def site_files(renderer: PageRenderer, validated: ValidatedSite, pages: list[PageSpec],
+               languages: tuple[Language, ...], css: tuple[str, bytes], js: tuple[str, bytes]) -> Files:
+    """The files made from the whole site: language chooser, 404, sitemap, assets, open data, old addresses.
+
+    (Each language's feed and calendars are units of their own, see `units.py`.)
+    """
+    base_url = validated.site.district.base_url
+    files: Files = [("index.html", renderer.chooser().encode()), ("404.html", renderer.not_found().encode()),
+                    ("sitemap.xml", sitemap_xml(base_url, pages, languages).encode()),
+                    ("robots.txt", robots_txt(base_url).encode()), (css[0].split("?")[0], css[1]),
+                    (js[0].split("?")[0], js[1])]
+    files += [(path, text.encode()) for path, text in open_data_files(validated.site, languages)]
+    files += [(r.path, renderer.redirect(r)[0].encode()) for r in alias_redirects(validated.site, languages)]
+    return files
+
+
+def image_units(validated: ValidatedSite, inputs: Inputs, resized: dict[str, bytes],
+                responsive: dict[str, ResponsiveImage]) -> list[ParentUnit]:
+    """The images of each school, as given and resized (an image two schools use goes with the first)."""
+    owner: dict[str, str] = {}
+    for school_id, school in validated.site.schools.items():
+        for image in school.images:
+            owner.setdefault(image.src, school_id)
+    by_school: dict[str, list[str]] = {}
+    for src, school_id in sorted(owner.items()):
+        by_school.setdefault(school_id, []).append(src)
+
+    def copy(srcs: list[str], _: Outcome) -> Files:
+        files = [(f"images/{src}", (validated.files.images_dir / src).read_bytes()) for src in srcs]
+        variants = {v.path for src in srcs if src in responsive for v in responsive[src].variants}
+        return files + [(path, resized[path]) for path in sorted(variants) if path in resized
+                        and path not in {f for f, _ in files}]
+    return [ParentUnit(f"images:{school_id}", None, Uses({school_id}), functools.partial(copy, srcs),
+                       digest(inputs.build, school_id, inputs.images.get(school_id, "-")), school_id)
+            for school_id, srcs in sorted(by_school.items())]
 
 
 def flyer_pair(validated: ValidatedSite, options: BuildOptions) -> tuple[str, str] | None:

@@ -150,6 +150,7 @@ def plan_pages(validated: ValidatedSite, languages: tuple[Language, ...], flyers
     With `flyers`, each language also gets the staff page listing its printable flyers.
     """
     pages: list[PageSpec] = []
+    places = neighborhoods(validated.site)
     for language in languages:
         for kind in LANGUAGE_PAGES:
             pages.append(PageSpec(kind, language.tag, language.slug))
@@ -157,7 +158,7 @@ def plan_pages(validated: ValidatedSite, languages: tuple[Language, ...], flyers
             pages.append(PageSpec("flyers", language.tag, language.slug))
         for school_id in validated.site.schools:
             pages.append(PageSpec("school", language.tag, language.slug, school_id))
-        for place in neighborhoods(validated.site):
+        for place in places:
             pages.append(PageSpec(place.kind, language.tag, language.slug, key=place.key))
         for theme in sorted(validated.site.district.themes):
             pages.append(PageSpec("theme", language.tag, language.slug, key=theme))

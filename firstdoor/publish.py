@@ -56,12 +56,24 @@ def check_output_folder(out: Path, site: Path, force: bool) -> None:
 
 
 class Staging:
-    """A staging folder that becomes the output folder only when the build succeeds."""
+    """A staging folder that becomes the output folder only when the build succeeds.
 
-    def __init__(self, out: Path) -> None:
+    With `keep`, the staging folder starts as the output before the current one (kept
+    there by the previous build), and only what differs is changed: a state-wide
+    site has tens of thousands of folders, and creating them all again is the slowest
+    part of a small rebuild. The published site is never touched: a file is replaced by
+    removing its name first (files are shared by hard links between the two folders),
+    and whatever the new site does not have is removed before the swap.
+    """
+
+    def __init__(self, out: Path, keep: Path | None = None) -> None:
         self.out = out.resolve()
         self.path = Path("")
+        self.keep = keep
+        """Where the previous output is kept for the next build to recycle; None: deleted."""
+        self._recycled = False
         self._written: set[str] = set()
+        self._folders: set[str] = set()
         self._lock = contextlib.ExitStack()
 
     def __enter__(self) -> "Staging":
@@ -72,20 +84,74 @@ class Staging:
             _remove_stale_staging(self.out.parent)
             self.path = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX + self.out.name + "-",
                                               dir=self.out.parent))
+            if self.keep is not None:
+                self.keep.parent.mkdir(parents=True, exist_ok=True)
+                _remove_stale_staging(self.keep.parent)
+                if self.keep.is_dir() and (self.keep / MARKER).is_file():
+                    os.rename(self.keep, self.path)  # replaces the empty folder mkdtemp made
+                    self._recycled = True
+            _remove(self.path / MARKER)
             (self.path / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
             self._lock = on_failure.pop_all()  # keep the lock until __exit__
         return self
 
     def write(self, relative: str, data: bytes | str) -> None:
         """Write one output file; writing the same path twice is a bug and raises."""
+        target = self._target(relative)
+        if self._recycled:
+            _remove(Path(target))  # never write into a file the published site shares
+        with open(target, "wb") as file:
+            file.write(data.encode("utf-8") if isinstance(data, str) else data)
+
+    def link(self, relative: str, source: str | Path) -> None:
+        """Reuse an unchanged file of a previous build: a hard link (a copy across file systems)."""
+        target = self._target(relative)
+        if self._recycled:
+            try:
+                if os.path.samefile(target, source):
+                    return  # the recycled folder already has this very file
+            except OSError:
+                pass
+            _remove(Path(target))
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copy2(source, target)
+
+    def _target(self, relative: str) -> str:
+        """Claim a path of the output (once) and make its folder; strings, as a site has 100,000 files."""
         if relative in self._written:
             raise RuntimeError(f"two outputs want the same path: {relative}")
         if relative.startswith("/") or ".." in relative.split("/"):
             raise RuntimeError(f"output path escapes the output folder: {relative}")
         self._written.add(relative)
-        target = self.path / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        folder = relative.rpartition("/")[0]
+        if folder not in self._folders:
+            try:
+                os.makedirs(os.path.join(self.path, folder), exist_ok=True)
+            except (FileExistsError, NotADirectoryError):  # a recycled file stands where a folder goes
+                _clear_path(self.path, folder)
+                os.makedirs(os.path.join(self.path, folder), exist_ok=True)
+            self._folders.add(folder)
+        return os.path.join(self.path, relative)
+
+    def _prune(self) -> None:
+        """Remove from a recycled folder everything this build did not write."""
+        needed = {MARKER} | self._written
+        folders = {""} | {"/".join(f.split("/")[:i]) for f in self._folders if f for i in range(1, f.count("/") + 2)}
+        stack = [""]
+        while stack:
+            folder = stack.pop()
+            with os.scandir(os.path.join(self.path, folder)) as entries:
+                for entry in entries:
+                    relative = f"{folder}/{entry.name}" if folder else entry.name
+                    if entry.is_dir(follow_symlinks=False):
+                        if relative in folders:
+                            stack.append(relative)
+                        else:
+                            shutil.rmtree(entry.path)
+                    elif relative not in needed:
+                        os.unlink(entry.path)
 
     def copy(self, relative: str, source: Path) -> None:
         """Copy a file (an image) into the output."""
@@ -100,9 +166,14 @@ class Staging:
                  trace: TracebackType | None) -> None:
         with self._lock:
             if kind is not None:
-                remove_output_tree(self.path)
+                if self.keep is not None and not self.keep.exists():
+                    os.rename(self.path, self.keep)  # whatever it holds now, the next build can recycle it
+                else:
+                    remove_output_tree(self.path)
                 return
-            _swap_in(self.path, self.out)
+            if self._recycled:
+                self._prune()
+            _swap_in(self.path, self.out, self.keep)
 
 
 @contextlib.contextmanager
@@ -158,6 +229,16 @@ def recover_interrupted_swap(out: Path) -> None:
         os.rename(previous, out)
 
 
+@contextlib.contextmanager
+def output_lock(out: Path) -> Iterator[None]:
+    """Hold the lock builds into `out` take (a usage error when another build holds it)."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with _exclusive(out.parent, out):
+        _remove_stale_staging(out.parent)  # no build holds the lock, so no staging folder is in use
+        yield
+
+
 def remove_output_tree(path: Path) -> None:
     """Delete a folder firstdoor wrote, its marker last, so an interrupted delete is finished later."""
     if not path.is_dir():
@@ -181,8 +262,12 @@ def _remove_stale_staging(parent: Path) -> None:
             remove_output_tree(stale)
 
 
-def _swap_in(staging: Path, out: Path) -> None:
-    """Make `staging` the output folder in one step; keep anything not ours."""
+
+def _swap_in(staging: Path, out: Path, keep: Path | None = None) -> None:
+    """Make `staging` the output folder in one step; keep anything not ours.
+
+    The previous output is kept as `keep` for the next build to recycle, or deleted.
+    """
     if out.exists() and not (out / MARKER).is_file() and any(out.iterdir()):
         backup = _free_backup_name(out)
         os.rename(out, backup)  # --force: the user's files are moved aside, never deleted
@@ -190,12 +275,39 @@ def _swap_in(staging: Path, out: Path) -> None:
         os.rename(staging, out)
         return
     if _exchange(staging, out):
-        remove_output_tree(staging)  # now holds the previous output, which carries our marker
-        return
-    previous = out.with_name(_PREVIOUS_PREFIX + out.name)
-    os.rename(out, previous)  # a kill from here to the next rename is undone by recover_interrupted_swap
-    os.rename(staging, out)
-    remove_output_tree(previous)
+        previous = staging  # now holds the previous output, which carries our marker
+    else:
+        previous = out.with_name(_PREVIOUS_PREFIX + out.name)
+        os.rename(out, previous)  # a kill from here to the next rename is undone by recover_interrupted_swap
+        os.rename(staging, out)
+    _retire(previous, keep)
+
+
+def _retire(previous: Path, keep: Path | None) -> None:
+    """The previous output, once replaced: kept for the next build to recycle, or deleted."""
+    if keep is not None and not keep.exists():
+        os.rename(previous, keep)
+    else:
+        remove_output_tree(previous)
+
+
+def _remove(path: Path) -> None:
+    """Remove a file or folder if it is there."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    except (IsADirectoryError, PermissionError):
+        shutil.rmtree(path)
+
+
+def _clear_path(root: Path, folder: str) -> None:
+    """Remove files standing where the folders of `folder` must go."""
+    current = root
+    for part in folder.split("/"):
+        current = current / part
+        if current.exists() and not current.is_dir():
+            os.unlink(current)
 
 
 def _free_backup_name(out: Path) -> Path:

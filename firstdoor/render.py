@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+import re
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,7 @@ def create_environment(site_templates: Path) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         extensions=["jinja2.ext.i18n"],
+        auto_reload=False,  # templates do not change during a build: no stat() per page
     )
     env.newstyle_gettext = True  # type: ignore[attr-defined]
     env.globals["csp"] = Markup(CONTENT_SECURITY_POLICY)
@@ -99,12 +101,29 @@ def relative_url(from_page: str, target: str) -> str:
     """
     base = posixpath.dirname(from_page.rstrip("/") + "/x") if from_page.endswith("/") \
         else posixpath.dirname(from_page)
-    rel = posixpath.relpath("/" + target, "/" + base) if target else posixpath.relpath("/", "/" + base)
+    if _CLEAN_PATH.match(base) and _CLEAN_PATH.match(target):
+        rel = _relative_parts(base, target)  # every link of every page comes here: no syscalls, no normpath
+    else:
+        rel = posixpath.relpath("/" + target, "/" + base) if target else posixpath.relpath("/", "/" + base)
     if target.endswith("/") or target == "":
         rel = rel.rstrip("/") + "/"
         if rel == "./":
             return "./"
     return rel
+
+
+_CLEAN_PATH = re.compile(r"^(?:(?!\.\.?(?:/|$))[^/]+(?:/(?!\.\.?(?:/|$))[^/]+)*/?)?$")
+"""A path below the root with no empty, `.` or `..` segment: `posixpath.relpath` needs no normalising."""
+
+
+def _relative_parts(base: str, target: str) -> str:
+    """`posixpath.relpath("/" + target, "/" + base)` for clean paths, by comparing segments."""
+    base_parts = base.rstrip("/").split("/") if base.rstrip("/") else []
+    target_parts = target.rstrip("/").split("/") if target.rstrip("/") else []
+    common = 0
+    while common < min(len(base_parts), len(target_parts)) and base_parts[common] == target_parts[common]:
+        common += 1
+    return "/".join([".."] * (len(base_parts) - common) + target_parts[common:]) or "."
 
 
 def render_template(env: Environment, name: str, context: dict[str, Any], label: str) -> str:

@@ -8,8 +8,10 @@ way for every output, so a deadline or a bus never reads differently on two of t
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
-from typing import Literal
+from types import MappingProxyType
+from typing import Any, Callable, Literal, Mapping
 
 from firstdoor.model import Event, School, Site, Step
 from firstdoor.values import GRADE_ORDER, Prose
@@ -136,19 +138,46 @@ class Neighborhood:
         return sum(len(schools) for _, schools in self.groups)
 
 
-def neighborhood(site: Site, kind: Literal["zip", "area"], key: str, zip_codes: tuple[str, ...]) -> Neighborhood:
+def neighborhood(site: Site, kind: Literal["zip", "area"], key: str, zip_codes: tuple[str, ...],
+                 index: "ZipIndex | None" = None) -> Neighborhood:
     """The schools whose free or limited bus serves any of `zip_codes`, grouped by entry level."""
-    wanted = set(zip_codes)
-    served = [(school_id, school) for school_id, school in schools_in_order(site)
-              if school.transportation.bus != "none" and wanted & set(school.transportation.zip_codes)]
+    index = index or ZipIndex.of(site)
+    served = index.served(zip_codes)
     groups = tuple((level, tuple(item for item in served if entry_level(item[1]) == level)) for level in LEVELS)
     return Neighborhood(kind, key, zip_codes, tuple(g for g in groups if g[1]), len(site.schools) - len(served))
 
 
+@dataclass(frozen=True)
+class ZipIndex:
+    """Which schools' free or limited bus serves each ZIP code, each list in `schools_in_order`.
+
+    Built once, so every neighborhood costs only its own schools, not a pass over all of them.
+    """
+
+    by_zip: dict[str, tuple[tuple[int, str, School], ...]]
+
+    @classmethod
+    def of(cls, site: Site) -> "ZipIndex":
+        """Index the schools of `site` by the ZIP codes their bus serves."""
+        by_zip: dict[str, list[tuple[int, str, School]]] = {}
+        for position, (school_id, school) in enumerate(schools_in_order(site)):
+            if school.transportation.bus == "none":
+                continue
+            for code in dict.fromkeys(school.transportation.zip_codes):
+                by_zip.setdefault(code, []).append((position, school_id, school))
+        return cls({code: tuple(items) for code, items in by_zip.items()})
+
+    def served(self, zip_codes: tuple[str, ...]) -> list[tuple[str, School]]:
+        """Schools serving any of `zip_codes`, each once, in `schools_in_order`."""
+        found = {item[0]: item for code in zip_codes for item in self.by_zip.get(code, ())}
+        return [(found[position][1], found[position][2]) for position in sorted(found)]
+
+
 def neighborhoods(site: Site) -> list[Neighborhood]:
     """Every served ZIP code, then every named area, in order."""
-    result = [neighborhood(site, "zip", code, (code,)) for code in bus_by_zip(site)]
-    result += [neighborhood(site, "area", area_id, tuple(area.zip_codes))
+    index = ZipIndex.of(site)
+    result = [neighborhood(site, "zip", code, (code,), index) for code in sorted(index.by_zip)]
+    result += [neighborhood(site, "area", area_id, tuple(area.zip_codes), index)
                for area_id, area in sorted(site.district.areas.items())]
     return result
 
@@ -235,3 +264,95 @@ def upcoming_school_events(site: Site, school_id: str, today: dt.date) -> list[E
     """A school's open houses and tours from `today` on, soonest first (what a flyer announces)."""
     listed = [e for e in all_events(site) if e.school_id == school_id]
     return [item.event for item in split_upcoming(listed, today)[0]]
+
+
+class SiteViews:
+    """The site-wide views every page may show, each computed once (on first use) per renderer.
+
+    Pages used to recompute them for every page, which made a build quadratic in the
+    number of schools. They are shared by all pages, so they are immutable (tuples,
+    read-only mappings): a template can never change what the next page sees.
+    """
+
+    def __init__(self, site: Site, today: dt.date) -> None:
+        self.site = site
+        self.today = today
+        self._lists: dict[tuple[str, str], tuple[tuple[str, School], ...]] = {}
+        self._memo: dict[str, Any] = {}
+
+    @functools.cached_property
+    def schools_in_order(self) -> tuple[tuple[str, School], ...]:
+        """`schools_in_order(site)`."""
+        return tuple(schools_in_order(self.site))
+
+    @functools.cached_property
+    def timeline(self) -> tuple[TimelineItem, ...]:
+        """The district's application timeline."""
+        return tuple(timeline(self.site))
+
+    @functools.cached_property
+    def events(self) -> tuple[tuple[ListedEvent, ...], tuple[ListedEvent, ...]]:
+        """Upcoming events (soonest first) and past ones (most recent first)."""
+        upcoming, past = split_upcoming(all_events(self.site), self.today)
+        return tuple(upcoming), tuple(past)
+
+    @functools.cached_property
+    def bus_by_zip(self) -> Mapping[str, tuple[str, ...]]:
+        """`bus_by_zip(site)`."""
+        return MappingProxyType({code: tuple(ids) for code, ids in bus_by_zip(self.site).items()})
+
+    @functools.cached_property
+    def neighborhoods(self) -> tuple[Neighborhood, ...]:
+        """`neighborhoods(site)`."""
+        return tuple(neighborhoods(self.site))
+
+    @functools.cached_property
+    def neighborhood_by_key(self) -> Mapping[tuple[str, str], Neighborhood]:
+        """Each neighborhood by (kind, key), for its own page."""
+        return MappingProxyType({(place.kind, place.key): place for place in self.neighborhoods})
+
+    @functools.cached_property
+    def next_help_session(self) -> Event | None:
+        """`next_help_session(site, today)`."""
+        return next_help_session(self.site, self.today)
+
+    @functools.cached_property
+    def days_left(self) -> int | None:
+        """`next_deadline_days(site, today)`."""
+        return next_deadline_days(self.site, self.today)
+
+    @functools.cached_property
+    def instruction_languages(self) -> tuple[str, ...]:
+        """`instruction_languages(site)`."""
+        return tuple(instruction_languages(self.site))
+
+    @functools.cached_property
+    def grade_levels(self) -> tuple[tuple[int, str], ...]:
+        """`grade_levels(site)`."""
+        return tuple(grade_levels(self.site))
+
+    @functools.cached_property
+    def event_keys(self) -> dict[int, str]:
+        """`event_keys(site)` (shared: never change it)."""
+        return event_keys(self.site)
+
+    def schools_with_theme(self, theme: str) -> tuple[tuple[str, School], ...]:
+        """`schools_with_theme(site, theme)`, each theme computed once."""
+        return self._by("theme", theme, lambda: schools_with_theme(self.site, theme))
+
+    def schools_in_band(self, band: str) -> tuple[tuple[str, School], ...]:
+        """`schools_in_band(site, band)`, each band computed once."""
+        return self._by("band", band, lambda: schools_in_band(self.site, band))
+
+    def memo(self, name: str, compute: Callable[[], Any]) -> Any:
+        """A value derived from the whole site by another module, computed once (`compute()`)."""
+        if name not in self._memo:
+            self._memo[name] = compute()
+        return self._memo[name]
+
+    def _by(self, kind: str, key: str, compute: Callable[[], list[tuple[str, School]]],
+            ) -> tuple[tuple[str, School], ...]:
+        found = self._lists.get((kind, key))
+        if found is None:
+            found = self._lists[(kind, key)] = tuple(compute())
+        return found

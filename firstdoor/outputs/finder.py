@@ -4,6 +4,7 @@ structured data, responsive images. Kept out of `html.py` so that module stays a
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Callable
 
 from markupsafe import Markup
@@ -22,19 +23,24 @@ def srcset(image: ResponsiveImage, url: Callable[[str], str]) -> str:
 
 
 def finder_context(site: Site, translator: Translator, slug: str, url: Callable[[str], str],
-                   base_url: str, images: dict[str, ResponsiveImage], source_tag: str) -> dict[str, Any]:
-    """Extra render context for finder, compare, calendar, JSON-LD and image markup."""
-    image_urls = {src: base_url + image.largest.path for src, image in images.items()}
+                   base_url: str, images: dict[str, ResponsiveImage], source_tag: str,
+                   shared: views.SiteViews | None = None) -> dict[str, Any]:
+    """Extra render context for finder, compare, calendar, JSON-LD and image markup.
+
+    `shared`: the renderer's site-wide views, computed once instead of for every page.
+    """
+    shared = shared or views.SiteViews(site, dt.date.min)
+    image_urls = shared.memo("image_urls", lambda: {src: base_url + image.largest.path for src, image in images.items()})
     structured = StructuredData(site, translator, slug, base_url, source_tag, image_urls)
     return {
         "grade_bands": [band for band, _ in views.GRADE_BANDS],
         "band_grades": views.band_grades,
-        "schools_with_theme": lambda theme: views.schools_with_theme(site, theme),
-        "schools_in_band": lambda band: views.schools_in_band(site, band),
-        "instruction_languages": views.instruction_languages(site),
-        "grade_levels": views.grade_levels(site),
+        "schools_with_theme": shared.schools_with_theme,
+        "schools_in_band": shared.schools_in_band,
+        "instruction_languages": shared.instruction_languages,
+        "grade_levels": shared.grade_levels,
         "filter_data": views.filter_data,
-        "ics": CalendarLinks(slug, views.event_keys(site), url),
+        "ics": CalendarLinks(slug, shared.event_keys, url),
         "jsonld": structured,
         "images": images,
         "srcset": lambda image: srcset(image, url),

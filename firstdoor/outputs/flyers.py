@@ -8,11 +8,12 @@ paper; `pdf.py` turns it into PDF/UA, `pdf_batch.py` renders in parallel with th
 
 from __future__ import annotations
 
+import functools
 import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Any
+from typing import Any, Callable, Literal
 
 from jinja2 import Environment
 from markupsafe import Markup
@@ -218,8 +219,7 @@ class FlyerIndex:
 
     def find(self, kind: str, tag: str, school_id: str | None = None, place: str | None = None) -> FlyerFile | None:
         """One flyer (or neighborhood sheet, by `place`), or None when it was not built."""
-        return next((f for f in self.files if f.spec.kind == kind and f.spec.language == tag
-                     and f.spec.school_id == school_id and f.spec.place == place), None)
+        return self._by_key.get((kind, tag, school_id, place))
 
     def sheets(self, kind: str) -> dict[str, list[FlyerFile]]:
         """The neighborhood sheets of `kind` (zip or area): per ZIP code or area id, one per language."""
@@ -232,11 +232,35 @@ class FlyerIndex:
     def of_language(self, tag: str) -> list[FlyerFile]:
         """The flyers of one language (the bilingual ones under their front language), in plan order;
         neighborhood sheets not included."""
-        return [f for f in self.files if f.spec.language == tag and f.spec.kind not in SHEET_KINDS]
+        return [f for f in self._by_language.get(tag, ()) if f.spec.kind not in SHEET_KINDS]
 
     def of_school(self, school_id: str) -> list[FlyerFile]:
         """A school's flyers in every language, then its bilingual flyers."""
-        return [f for f in self.files if f.spec.school_id == school_id]
+        return list(self._by_school.get(school_id, ()))
+
+    # Every school page asks for its flyers: looking them up by scanning every flyer made a
+    # state-wide build quadratic (10,000 pages x 10,000 flyers).
+    @functools.cached_property
+    def _by_key(self) -> dict[tuple[str, str, str | None, str | None], FlyerFile]:
+        found: dict[tuple[str, str, str | None, str | None], FlyerFile] = {}
+        for f in self.files:
+            found.setdefault((f.spec.kind, f.spec.language, f.spec.school_id, f.spec.place), f)
+        return found
+
+    @functools.cached_property
+    def _by_language(self) -> dict[str, list[FlyerFile]]:
+        return _grouped(self.files, lambda f: f.spec.language)
+
+    @functools.cached_property
+    def _by_school(self) -> dict[str | None, list[FlyerFile]]:
+        return _grouped(self.files, lambda f: f.spec.school_id)
+
+
+def _grouped(files: tuple[FlyerFile, ...], key: Callable[[FlyerFile], Any]) -> dict[Any, list[FlyerFile]]:
+    groups: dict[Any, list[FlyerFile]] = {}
+    for f in files:
+        groups.setdefault(key(f), []).append(f)
+    return groups
 
 
 SHEET_KINDS = ("zip", "area")

@@ -58,6 +58,7 @@ class PageRenderer:
         self.base_url = self.site.district.base_url.rstrip("/") + "/"
         self.kits: dict[str, list[Kit]] = {}
         """Outreach kits per language, built once for the kit page and its files."""
+        self.views = views.SiteViews(self.site, today)
 
     def page(self, spec: PageSpec) -> tuple[str, Misses]:
         """Render one page; return its HTML and what it showed untranslated."""
@@ -70,15 +71,16 @@ class PageRenderer:
                            school_timeline=views.timeline(self.site, school),
                            school_deadline=self.site.deadline_for(school))
         if spec.kind in ("zip", "area") and spec.key is not None:
-            codes = (spec.key,) if spec.kind == "zip" else tuple(self.site.district.areas[spec.key].zip_codes)
-            context.update(place=views.neighborhood(self.site, spec.kind, spec.key, codes),
+            context.update(place=self.views.neighborhood_by_key[(spec.kind, spec.key)],
                            area=self.site.district.areas.get(spec.key) if spec.kind == "area" else None,
                            page_url_home=page_url("home", translator.language.slug),
                            lottery_summary=translator.markdown_summary(self.site.district.application.how_it_works))
         if self.cards is not None and spec.kind in ("home", "school"):
             context["share_card"] = self.cards.find(spec.language, spec.school_id or "district")
         if spec.kind == "outreach":
-            context["kits"] = self.kits.setdefault(spec.language, build_kits(self, spec.language))
+            if spec.language not in self.kits:  # a parallel build fills them in beforehand
+                self.kits[spec.language] = build_kits(self, spec.language)
+            context["kits"] = self.kits[spec.language]
         html = render_template(self.env, spec.template, context, f"{spec.url} ({spec.language})")
         notice = ""
         if translator.misses:
@@ -123,7 +125,8 @@ class PageRenderer:
         """What every template of one language can use, with links relative to the page at `here`."""
         site = self.site
         language = translator.language
-        upcoming, past = views.split_upcoming(views.all_events(site), self.today)
+        shared = self.views
+        upcoming, past = shared.events
 
         def url(target: str) -> str:
             return relative_url(here, target)
@@ -132,7 +135,7 @@ class PageRenderer:
             return url(page_url(kind, language.slug, key))  # type: ignore[arg-type]
 
         extras = finder_context(site, translator, language.slug, url, self.base_url, self.images,
-                                self.validated.source_language.tag)
+                                self.validated.source_language.tag, shared)
         return extras | {
             "here": here,
             "absolute": lambda target: self.base_url + target,
@@ -151,18 +154,18 @@ class PageRenderer:
             "N_": lambda message: message,
             "site": site,
             "district": site.district,
-            "schools": views.schools_in_order(site),
-            "timeline": views.timeline(site),
+            "schools": shared.schools_in_order,
+            "timeline": shared.timeline,
             "upcoming_events": upcoming,
             "past_events": past,
-            "bus_by_zip": views.bus_by_zip(site),
-            "neighborhoods": views.neighborhoods(site),
-            "next_help_session": views.next_help_session(site, self.today),
+            "bus_by_zip": shared.bus_by_zip,
+            "neighborhoods": shared.neighborhoods,
+            "next_help_session": shared.next_help_session,
             "entry_level": views.entry_level,
             "has_own_deadline": lambda school: views.has_own_deadline(site, school),
             "deadline_for": site.deadline_for,
             "today": self.today,
-            "days_left": views.next_deadline_days(site, self.today),
+            "days_left": shared.days_left,
             "page_kinds": LANGUAGE_PAGES,
             "notice_slot": NOTICE_SLOT,
             "flyers": self.flyers,

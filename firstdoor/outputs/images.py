@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Callable
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -48,19 +49,23 @@ class ResponsiveImage:
         return self.variants[-1]
 
 
-def resize_images(site: Site, images_dir: Path) -> tuple[dict[str, ResponsiveImage], dict[str, bytes]]:
+def resize_images(site: Site, images_dir: Path,
+                  resize: Callable[[str, Path], tuple[ResponsiveImage, dict[str, bytes]]] | None = None,
+                  ) -> tuple[dict[str, ResponsiveImage], dict[str, bytes]]:
     """Resize every image the content uses; return each image's copies and the files to write.
 
     Animated GIFs are kept as they are (with their measured size); a file Pillow cannot
-    read is a content error naming it.
+    read is a content error naming it. `resize` replaces `resize_image` (a build passes
+    one that keeps the copies of unchanged images, see `caches.py`).
     """
+    resize = resize or resize_image
     used = sorted({image.src for school in site.schools.values() for image in school.images})
     images: dict[str, ResponsiveImage] = {}
     files: dict[str, bytes] = {}
     problems: list[Problem] = []
     for src in used:
         try:
-            images[src], made = _resize_one(src, images_dir / src)
+            images[src], made = resize(src, images_dir / src)
         except (UnidentifiedImageError, OSError) as exc:
             problems.append(Problem(file=f"content/images/{src}", message=f"this image cannot be read: {exc}",
                                     hint="save it again as JPEG or PNG"))
@@ -71,7 +76,8 @@ def resize_images(site: Site, images_dir: Path) -> tuple[dict[str, ResponsiveIma
     return images, files
 
 
-def _resize_one(src: str, source: Path) -> tuple[ResponsiveImage, dict[str, bytes]]:
+def resize_image(src: str, source: Path) -> tuple[ResponsiveImage, dict[str, bytes]]:
+    """The copies of one image (`src` under content/images/) and their files."""
     suffix = PurePosixPath(src).suffix.lower()
     with Image.open(source) as opened:
         opened.load()

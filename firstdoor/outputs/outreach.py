@@ -15,7 +15,7 @@ import zipfile
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from firstdoor.model import School
+from firstdoor.model import School, Site
 from firstdoor.plan import page_url
 from firstdoor.render import render_template
 from firstdoor.sms import SmsCount, count_sms, gsm_friendly
@@ -93,22 +93,27 @@ def short_url(url: str) -> str:
 
 def build_kits(renderer: "PageRenderer", tag: str) -> list[Kit]:
     """The district's kit, then every school's, in one language."""
+    return [build_kit(renderer, tag, key) for key in kit_keys(renderer.site)]
+
+
+def kit_keys(site: Site) -> list[str]:
+    """The kits of a language, in order: the district's, then every school's by id."""
+    return ["district", *site.schools]
+
+
+def build_kit(renderer: "PageRenderer", tag: str, key: str) -> Kit:
+    """One kit in one language: the district's (`key` "district") or a school's."""
     translator = renderer.translators[tag].for_page()
     slug = translator.language.slug
-    here = f"{slug}/outreach/"
-    keys: list[tuple[str, School | None]] = [("district", None)]
-    keys += [(school_id, school) for school_id, school in renderer.site.schools.items()]
-    kits = []
-    for key, school in keys:
-        context = renderer.context_for(here, translator, tag)
-        target = page_url("school", slug, key) if school else page_url("home", slug)
-        link = renderer.base_url + target
-        context.update(school=school, school_id=key if school else None, page_link=link,
-                       short_url=short_url(link), phone_spoken=phone_spoken(renderer.site.district.contact.phone),
-                       deadline=renderer.site.deadline_for(school) if school
-                       else renderer.site.district.application.deadline)
-        kits.append(Kit(key, school, tuple(_items(renderer, context, key))))
-    return kits
+    school = renderer.site.schools[key] if key != "district" else None
+    context = renderer.context_for(f"{slug}/outreach/", translator, tag)
+    target = page_url("school", slug, key) if school else page_url("home", slug)
+    link = renderer.base_url + target
+    context.update(school=school, school_id=key if school else None, page_link=link,
+                   short_url=short_url(link), phone_spoken=phone_spoken(renderer.site.district.contact.phone),
+                   deadline=renderer.site.deadline_for(school) if school
+                   else renderer.site.district.application.deadline)
+    return Kit(key, school, tuple(_items(renderer, context, key)))
 
 
 def _render(renderer: "PageRenderer", name: str, context: dict[str, Any], label: str) -> str:
@@ -142,6 +147,16 @@ def _items(renderer: "PageRenderer", context: dict[str, Any], key: str) -> list[
     return items
 
 
+def kit_item_files(kit: Kit, slug: str) -> list[tuple[str, bytes]]:
+    """The files of one kit's items, under `/<lang>/outreach/<key>/`."""
+    return [(f"{slug}/outreach/{kit.key}/{item.name}", (item.text + "\n").encode("utf-8")) for item in kit.items]
+
+
+def kit_zip(kits: list[Kit], slug: str, extras: list[tuple[str, bytes]] | None = None) -> tuple[str, bytes]:
+    """The zip of every kit of a language (the last file of `kit_files`)."""
+    return kit_files(kits, slug, extras)[-1]
+
+
 def kit_files(kits: list[Kit], slug: str, extras: list[tuple[str, bytes]] | None = None,
               ) -> list[tuple[str, bytes]]:
     """Every item as a file under `/<lang>/outreach/`, plus the zip of them all.
@@ -149,8 +164,7 @@ def kit_files(kits: list[Kit], slug: str, extras: list[tuple[str, bytes]] | None
     `extras` are files published elsewhere that the zip also holds (the share cards under
     `<lang>/cards/`, zipped as `cards/...`).
     """
-    files = [(f"{slug}/outreach/{kit.key}/{item.name}", (item.text + "\n").encode("utf-8"))
-             for kit in kits for item in kit.items]
+    files = [file for kit in kits for file in kit_item_files(kit, slug)]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for path, data in sorted(files):

@@ -1,0 +1,170 @@
+"""The slow reads before rendering, done in parallel and kept while their files are unchanged.
+
+A state-wide site has thousands of school files and tens of thousands of content
+entries per language; reading, validating and checking them takes seconds. Languages
+are read by worker processes. Both results (the validated site; each language's
+translations, problems and digests) are kept in the build state, in files named after
+the digest of everything they were read from, so a later build reads them again only
+when one of those files changed.
+"""
+
+from __future__ import annotations
+
+import functools
+import pickle
+from pathlib import Path
+from typing import Callable
+
+from firstdoor import parallel
+from firstdoor.errors import Problem
+from firstdoor.fingerprint import (CatalogDigests, catalog_digests, digest, file_digest, image_digest,
+                                   tool_fingerprint)
+from firstdoor.i18n import CATALOG_DOMAINS, LanguageCatalogs, catalog_path, load_language_catalogs
+from firstdoor.incremental import safe_dumps, safe_loads
+from firstdoor.languages import Language
+from firstdoor.model import Site
+from firstdoor.outputs.images import ResponsiveImage, resize_image, resize_images
+from firstdoor.status import check_catalog
+from firstdoor.validate import ValidatedSite
+
+CACHE_DIR = "catalogs"
+"""Inside a build state folder."""
+SITE_CACHE = "site-{}.pickle"
+IMAGES_DIR = "images"
+
+
+def load_site_cached(root: Path, previous: tuple[Path, ...],
+                     load: Callable[[Path], ValidatedSite]) -> tuple[ValidatedSite, dict[str, bytes | Path]]:
+    """The validated site (`load(root)`), from a previous build's state when no content file changed."""
+    name = SITE_CACHE.format(_content_digest(root))
+    for folder in previous:
+        try:
+            validated = safe_loads((folder / name).read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+            continue  # no cache, or a damaged one: validate
+        if isinstance(validated, ValidatedSite):
+            return validated, {name: folder / name}
+    validated = load(root)
+    return validated, {name: safe_dumps(validated)}
+
+
+def _content_digest(root: Path) -> str:
+    """Everything validation reads: every file under content/ (images by size and time), and the tool."""
+    content = root / "content"
+    parts = [tool_fingerprint(), str(root), str(root.resolve())]
+    for path in sorted(content.rglob("*")) if content.is_dir() else []:
+        if not path.is_file():
+            continue
+        relative = path.relative_to(content).as_posix()
+        parts += [relative, image_digest([path]) if relative.startswith("images/") else file_digest(path)]
+    return digest(*parts)
+
+
+class LoadedLanguage:
+    """One language's translations as the build uses them; the translations themselves are read on first use.
+
+    A build that finds nothing changed needs only the problems and digests, not the
+    tens of thousands of entries.
+    """
+
+    def __init__(self, problems: tuple[Problem, ...], digests: CatalogDigests,
+                 load: Callable[[], LanguageCatalogs]) -> None:
+        self.problems = problems
+        """Everything reading and checking its catalogs found (errors and warnings)."""
+        self.digests = digests
+        self._load = load
+
+    @functools.cached_property
+    def catalogs(self) -> LanguageCatalogs:
+        """The merged translations (site's entries win over built-in ones)."""
+        return self._load()
+
+
+def read_language(language: Language, folders: list[Path], root: Path) -> tuple[bytes, bytes]:
+    """Read and check one language's catalogs; return (problems and digests, translations), pickled."""
+    loaded, files, found = load_language_catalogs(language, folders, root)
+    for catalog_file in files:
+        found += check_catalog(catalog_file, language)
+    return safe_dumps((tuple(found), catalog_digests(loaded))), safe_dumps(loaded)
+
+
+def cache_name(language: Language, folders: list[Path], root: Path) -> str:
+    """The cache file of a language: named after everything its result depends on."""
+    parts = [tool_fingerprint(), repr(language), str(root.resolve())]
+    for folder in folders:
+        for domain in CATALOG_DOMAINS:
+            path = catalog_path(folder, language.tag, domain)
+            parts += [str(path), file_digest(path)]
+    return f"{CACHE_DIR}/{language.tag}-{digest(*parts)}"
+
+
+def _read(_: None, task: tuple[Language, list[Path], Path]) -> tuple[bytes, bytes]:
+    return read_language(*task)
+
+
+def load_languages(languages: tuple[Language, ...], folders: list[Path], root: Path, jobs: int,
+                   previous: list[Path]) -> tuple[dict[str, LoadedLanguage], dict[str, bytes | Path]]:
+    """Every language's translations, and the cache files to keep in the new build's state.
+
+    Languages found in the cache of a previous build (`previous` state folders) are not read again.
+    """
+    loaded: dict[str, LoadedLanguage] = {}
+    keep: dict[str, bytes | Path] = {}
+    for lang in languages:
+        name = cache_name(lang, folders, root)
+        for folder in previous:
+            try:
+                problems, digests = safe_loads((folder / f"{name}.meta.pickle").read_bytes())
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+                continue  # none, or damaged: read the catalogs again
+            full = folder / f"{name}.pickle"
+            loaded[lang.tag] = LoadedLanguage(problems, digests, functools.partial(_load_cached, full, lang,
+                                                                                   folders, root))
+            keep.update({f"{name}.meta.pickle": folder / f"{name}.meta.pickle", f"{name}.pickle": full})
+            break
+    missing = [lang for lang in languages if lang.tag not in loaded]
+    fresh = parallel.map_ordered(_read, [(lang, folders, root) for lang in missing], jobs, parallel.no_state)
+    for lang, (meta, full_blob) in zip(missing, fresh):
+        name = cache_name(lang, folders, root)
+        problems, digests = safe_loads(meta)
+        loaded[lang.tag] = LoadedLanguage(problems, digests, functools.partial(safe_loads, full_blob))
+        keep.update({f"{name}.meta.pickle": meta, f"{name}.pickle": full_blob})
+    return {lang.tag: loaded[lang.tag] for lang in languages}, keep
+
+
+def _load_cached(path: Path, language: Language, folders: list[Path], root: Path) -> LanguageCatalogs:
+    """A language's cached translations; read from the catalogs if the cache file is damaged."""
+    try:
+        catalogs = safe_loads(path.read_bytes())
+        if isinstance(catalogs, LanguageCatalogs):
+            return catalogs
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+        pass
+    loaded, _, _ = load_language_catalogs(language, folders, root)
+    return loaded
+
+
+def resize_cached(site: Site, images_dir: Path, previous: tuple[Path, ...],
+                  ) -> tuple[dict[str, ResponsiveImage], dict[str, bytes], dict[str, bytes | Path]]:
+    """Every image's resized copies (`resize_images`), each kept while its file is unchanged.
+
+    Resizing a district's photos takes a tenth of a second each; a state has thousands.
+    Returns the copies, their files, and the cache files to keep in the new build state.
+    """
+    keep: dict[str, bytes | Path] = {}
+
+    def resize(src: str, source: Path) -> tuple[ResponsiveImage, dict[str, bytes]]:
+        name = f"{IMAGES_DIR}/{digest(tool_fingerprint(), src, image_digest([source]))}.pickle"
+        for folder in previous:
+            try:
+                image, files = safe_loads((folder / name).read_bytes())
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+                continue
+            keep[name] = folder / name
+            return image, files
+        made = resize_image(src, source)
+        keep[name] = safe_dumps(made)
+        return made
+
+    images, files = resize_images(site, images_dir, resize)
+    return images, files, keep

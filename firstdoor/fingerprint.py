@@ -1,0 +1,115 @@
+"""Digests of everything a build reads, so an incremental build can tell what changed.
+
+Every digest is of content, never of a time stamp (except images, see `image_digest`):
+the tool itself (firstdoor's code and the versions of the libraries that shape the
+output), the templates, the district file, each school file, and each language's
+catalogs split by owner (`district`, `schools/<id>`), because a page only shows the
+translations of the schools it uses.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import sys
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Iterable
+
+from firstdoor.i18n import LanguageCatalogs
+
+LIBRARIES = ("jinja2", "markupsafe", "markdown", "babel", "nh3", "pydantic", "pyyaml")
+"""Libraries whose version can change what a page looks like."""
+
+
+def digest(*parts: str | bytes) -> str:
+    """A short, stable digest of some strings or bytes (BLAKE2b, 128 bits)."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    """The digest of a file's bytes; `-` when it does not exist."""
+    try:
+        return digest(path.read_bytes())
+    except FileNotFoundError:
+        return "-"
+
+
+@functools.cache
+def tool_fingerprint() -> str:
+    """firstdoor's own code, the output-shaping libraries' versions and Python's version."""
+    package = Path(__file__).resolve().parent
+    parts: list[str | bytes] = [sys.version]
+    for path in sorted(package.rglob("*.py")):
+        parts += [path.relative_to(package).as_posix(), path.read_bytes()]
+    for name in LIBRARIES:
+        try:
+            parts += [name, metadata.version(name)]
+        except metadata.PackageNotFoundError:
+            parts += [name, "-"]
+    return digest(*parts)
+
+
+def tree_digest(folders: Iterable[Path]) -> str:
+    """The names and contents of every file under some folders (templates), in a stable order."""
+    parts: list[str | bytes] = []
+    for folder in folders:
+        parts.append(str(folder))
+        if not folder.is_dir():
+            continue
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
+    return digest(*parts)
+
+
+def image_digest(paths: Iterable[Path]) -> str:
+    """Images by name, size and modification time: hashing every photo of a state would cost
+    seconds per build, and a changed photo always gets a new size or time."""
+    parts: list[str] = []
+    for path in paths:
+        try:
+            stat = path.stat()
+            parts += [str(path), str(stat.st_size), str(stat.st_mtime_ns)]
+        except OSError:
+            parts += [str(path), "-"]
+    return digest(*parts)
+
+
+@dataclass(frozen=True)
+class CatalogDigests:
+    """One language's translations: the interface strings, and content by owner."""
+
+    interface: str
+    owners: dict[str, str]
+    """`district` or `schools/<id>` -> digest of that owner's content entries."""
+    content: str
+    """Every content entry."""
+
+    def owner(self, name: str) -> str:
+        """The digest of one owner's entries (`-` when it has none)."""
+        return self.owners.get(name, "-")
+
+
+def owner_of(context: str | None) -> str:
+    """The owner of a content entry: `schools/lincoln: description` -> `schools/lincoln`."""
+    return (context or "").split(":", 1)[0]
+
+
+def catalog_digests(catalogs: LanguageCatalogs) -> CatalogDigests:
+    """Digest a language's merged catalogs (what the build shows, fuzzy entries left out)."""
+    interface = digest(*(repr(item) for item in sorted(catalogs.interface.items(), key=_entry_key)))
+    grouped: dict[str, list[str]] = {}
+    for item in sorted(catalogs.content.items(), key=_entry_key):
+        grouped.setdefault(owner_of(item[0][0]), []).append(repr(item))
+    owners = {owner: digest(*entries) for owner, entries in grouped.items()}
+    return CatalogDigests(interface, owners, digest(*(f"{k}={v}" for k, v in sorted(owners.items()))))
+
+
+def _entry_key(item: tuple[tuple[str | None, str], object]) -> tuple[str, str]:
+    return (item[0][0] or "", item[0][1])

@@ -1,0 +1,342 @@
+"""Incremental builds: a manifest of what every output was built from, and reuse of unchanged ones.
+
+Beside the output folder (`_site` -> `._site.firstdoor-build/`, so the published site
+stays byte-identical from build to build) firstdoor keeps a manifest: for every unit (a
+page, a kit, a language's outreach page, the site-wide files) the digest of its inputs,
+the schools and views it used (`tracking.py`), its files (with size and modification
+time) and what it showed untranslated. A shard keeps it inside its folder, which travels
+to the merge. The next build recomputes each unit's digest from the
+current inputs and the schools it used last time: if nothing it used changed and its
+files are intact, the files are hard-linked from the previous output into the staging
+folder instead of being rendered again. The staging folder and atomic swap stay, so a
+killed build still never damages the previous site, and the result is byte for byte
+what a clean build writes (the tests check several kinds of edits).
+
+Why recording is enough: a page is a deterministic function of the build-wide inputs,
+its language's translations and the schools it reads. If none of those changed, the
+renderer takes the same path, reads the same schools and writes the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+import os
+import pickle
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+from zoneinfo import ZoneInfo
+
+from firstdoor.fingerprint import (CatalogDigests, digest, file_digest, image_digest, tool_fingerprint,
+                                   tree_digest)
+from firstdoor.i18n import Misses
+from firstdoor.languages import Language
+from firstdoor.model import Site
+from firstdoor.publish import MARKER as MARKER_FILE
+from firstdoor.publish import Staging
+from firstdoor.tracking import Uses, index_query
+from firstdoor.validate import ValidatedSite
+from firstdoor.views import neighborhoods
+
+STATE_DIR = ".firstdoor-build"
+"""The build state (manifest, kits, catalog cache) inside a shard's folder."""
+MANIFEST = "manifest.pickle"
+KITS = "kits.pickle"
+FORMAT = 3
+"""Bumped when the manifest's meaning changes; an older manifest is ignored (a full build)."""
+
+
+class _SafeUnpickler(pickle.Unpickler):
+    """Unpickles only firstdoor's own data classes, dates, paths and plain containers, never arbitrary code."""
+
+    _ALLOWED = {"builtins": {"set", "frozenset", "tuple", "list", "dict", "str", "int", "float", "bool", "bytes"},
+                "datetime": {"date", "datetime", "time", "timedelta"},
+                "pathlib": {"PosixPath", "WindowsPath", "PurePosixPath", "PureWindowsPath"}}
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module.startswith("firstdoor.") or name in self._ALLOWED.get(module, ()):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in firstdoor's build state")
+
+    def persistent_load(self, pid: Any) -> Any:
+        if isinstance(pid, tuple) and len(pid) == 2 and pid[0] == "zoneinfo":
+            return ZoneInfo(str(pid[1]))
+        raise pickle.UnpicklingError("unknown persistent id in firstdoor's build state")
+
+
+class _StatePickler(pickle.Pickler):
+    """Pickles timezones by name (their own pickling goes through `getattr`, which the reader refuses)."""
+
+    def persistent_id(self, obj: Any) -> Any:
+        return ("zoneinfo", obj.key) if isinstance(obj, ZoneInfo) else None
+
+
+def safe_dumps(value: Any) -> bytes:
+    """Pickle build state so that `safe_loads` can read it."""
+    buffer = io.BytesIO()
+    _StatePickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    return buffer.getvalue()
+
+
+def safe_loads(data: bytes) -> Any:
+    """Read a pickle of firstdoor's build state (see `_SafeUnpickler`)."""
+    return _SafeUnpickler(io.BytesIO(data)).load()
+
+
+@dataclass
+class UnitRecord:
+    """What the manifest knows about one unit of a previous build."""
+
+    digest: str
+    files: list[tuple[str, int, int, str]]
+    """(path, size, modification time in ns, content digest) of every file the unit wrote.
+
+    The digest is recorded by shards only: their folders travel between machines as
+    artifacts, which do not keep modification times, so the merge checks contents.
+    """
+    uses: Uses
+    misses: Misses
+    folder: Path
+    """Where its files are: the previous output, or a shard's folder."""
+
+    def intact(self) -> bool:
+        """True when every file is still there, unchanged since it was written."""
+        folder = os.fspath(self.folder) + os.sep  # strings, not Paths: this runs for every file of the site
+        for path, size, mtime, content in self.files:
+            try:
+                stat = os.stat(folder + path)
+            except OSError:
+                return False
+            if stat.st_size != size:
+                return False
+            if content and file_digest(self.folder / path) != content:
+                return False
+            if not content and stat.st_mtime_ns != mtime:
+                return False
+        return True
+
+    def to_data(self) -> tuple[Any, ...]:
+        """The record as the manifest stores it: plain tuples and lists."""
+        return (self.digest, self.files, sorted(self.uses.schools), self.uses.all_schools, sorted(self.uses.views),
+                sorted(self.misses.interface), sorted(self.misses.content))
+
+    @classmethod
+    def from_data(cls, data: tuple[Any, ...], folder: Path) -> "UnitRecord":
+        """Read a record written by `to_data`."""
+        unit_digest, files, schools, everything, views, interface, content = data
+        return cls(unit_digest, files, Uses(set(schools), everything, set(views)),
+                   Misses(set(interface), set(content)), folder)
+
+
+@dataclass
+class Manifest:
+    """A previous build's (or a shard's) record of its units."""
+
+    build: str
+    """The digest of the build-wide inputs it was made with."""
+    units: dict[str, UnitRecord]
+    load_kits: Callable[[], dict[str, Any]]
+    """Unit id -> the kit's items, for the outreach page and zip (read only when a build needs them)."""
+    shard: str | None = None
+    """`K/N` for a shard's folder."""
+
+    @functools.cached_property
+    def kits(self) -> dict[str, Any]:
+        """The kits' items, read on first use."""
+        return self.load_kits()
+
+
+def holds_only(folder: Path, expected: set[str]) -> bool:
+    """True when `folder` holds exactly the files `expected` (relative paths) besides its marker."""
+    found = 0
+    stack = [(folder, "")]
+    while stack:
+        path, prefix = stack.pop()
+        with os.scandir(path) as entries:
+            for entry in entries:
+                relative = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((Path(entry.path), relative + "/"))
+                elif relative != MARKER_FILE:
+                    if relative not in expected:
+                        return False
+                    found += 1
+    return found == len(expected)
+
+
+def build_folder(out: Path) -> Path:
+    """Beside an output folder, what firstdoor keeps for the next build (`_site` -> `._site.firstdoor-build/`):
+    the build state, and the previous output for the next build to recycle (`publish.Staging`)."""
+    out = out.resolve()
+    return out.parent / f".{out.name}{STATE_DIR}"
+
+
+def state_beside(out: Path) -> Path:
+    """The build state of an output folder: beside it, so the site itself stays reproducible."""
+    return build_folder(out) / "state"
+
+
+def kept_output(out: Path) -> Path:
+    """Where the output before the current one is kept, for the next build to recycle."""
+    return build_folder(out) / "previous"
+
+
+def read_manifest(state: Path, files: Path) -> Manifest | None:
+    """The manifest in `state` describing the files in `files`; None when there is none or it is unusable.
+
+    A manifest older than the output (a build killed between publishing and saving its
+    state) is harmless: every reused file is checked for its size and modification time.
+    """
+    try:
+        data = safe_loads((state / MANIFEST).read_bytes())
+        if data.get("format") != FORMAT:
+            return None
+        units = {uid: UnitRecord.from_data(record, files) for uid, record in data["units"].items()}
+        return Manifest(data["build"], units, lambda: _read_kits(state / KITS), data.get("shard"))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, pickle.UnpicklingError, EOFError):
+        return None  # unreadable or from another version: build everything
+
+
+def _read_kits(path: Path) -> dict[str, Any]:
+    try:
+        kits = safe_loads(path.read_bytes())
+    except (OSError, ValueError, TypeError, AttributeError, pickle.UnpicklingError, EOFError):
+        return {}  # the kits are then rendered again (see `runner._run_pass`)
+    return kits if isinstance(kits, dict) else {}
+
+
+def write_state(state: Path, manifest: Manifest, extra: dict[str, bytes | Path]) -> None:
+    """Write a manifest, its kits and extra files (caches: their bytes, or a file to keep) into a new state folder."""
+    shutil.rmtree(state, ignore_errors=True)
+    state.mkdir(parents=True)
+    data = {"format": FORMAT, "build": manifest.build, "shard": manifest.shard,
+            "units": {uid: manifest.units[uid].to_data() for uid in sorted(manifest.units)}}
+    (state / MANIFEST).write_bytes(safe_dumps(data))
+    (state / KITS).write_bytes(safe_dumps(dict(sorted(manifest.kits.items()))))
+    for name, blob in sorted(extra.items()):
+        (state / name).parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(blob, Path):
+            try:
+                os.link(blob, state / name)
+            except OSError:
+                shutil.copyfile(blob, state / name)
+        else:
+            (state / name).write_bytes(blob)
+
+
+def replace_state(new: Path, state: Path) -> None:
+    """Put a new state folder in place of the old one."""
+    shutil.rmtree(state, ignore_errors=True)
+    os.rename(new, state)
+
+
+@dataclass
+class Inputs:
+    """Digests of this build's inputs, from which every unit's digest is computed."""
+
+    build: str
+    """Build-wide: the tool, templates, district file, options, languages built."""
+    schools: dict[str, str]
+    """School id -> digest of its file."""
+    catalogs: dict[str, CatalogDigests]
+    views: Callable[[str], str]
+    """`zip:55104` -> digest of which schools that neighborhood lists."""
+    images: dict[str, str] = field(default_factory=dict)
+    """School id -> digest of its images (names, sizes, times)."""
+    indexes: dict[str, Any] = field(default_factory=dict)
+    """Indexes of the files pages link to (`flyers`, `cards`), made before the pages."""
+    groups: dict[str, str] = field(default_factory=dict)
+    """Digests of groups of files some outputs hold (`cards:es`: the cards a kit's zip includes)."""
+
+    def view(self, name: str) -> str:
+        """The digest of a view a unit used: a neighborhood (`zip:55104`), a question to an index, a group."""
+        if name.startswith("index:"):
+            return digest(repr(index_query(self.indexes, name)))
+        if name in self.groups:
+            return self.groups[name]
+        return self.views(name)
+
+    @functools.cached_property
+    def all_schools(self) -> str:
+        """Every school, by id and content."""
+        return digest(*(f"{sid}={value}" for sid, value in sorted(self.schools.items())))
+
+    def unit_digest(self, language: str | None, uses: Uses) -> str:
+        """The digest of a unit in `language` (None: every language) that used `uses`."""
+        tags = [language] if language else sorted(self.catalogs)
+        parts: list[str] = [self.build, language or "*"]
+        for tag in tags:
+            catalog = self.catalogs[tag]
+            parts += [tag, catalog.interface, catalog.owner("district")]
+            if uses.all_schools:
+                parts.append(catalog.content)
+        if uses.all_schools:
+            parts.append(self.all_schools)
+        else:
+            for school_id in sorted(uses.schools):
+                parts += [school_id, self.schools.get(school_id, "-")]
+                parts += [self.catalogs[tag].owner(f"schools/{school_id}") for tag in tags]
+        for view in sorted(uses.views):
+            parts += [view, self.view(view)]
+        return digest(*parts)
+
+
+def reusable(previous: list[Manifest], unit_id: str, expected: Callable[[Uses], str]) -> UnitRecord | None:
+    """A previous record of a unit, if nothing it used changed and its files are intact.
+
+    `expected(uses)` is the unit's digest now, for the schools and views a render recorded.
+    """
+    for manifest in previous:
+        record = manifest.units.get(unit_id)
+        if record is not None and record.digest == expected(record.uses) and record.intact():
+            return record
+    return None
+
+
+def reuse(stage: Staging, record: UnitRecord) -> UnitRecord:
+    """Put a unit's previous files into the staging folder (hard links where possible)."""
+    folder = os.fspath(record.folder) + os.sep
+    for path, *_ in record.files:
+        stage.link(path, folder + path)
+    files = record.files
+    if any(content for *_, content in files):  # from a shard: its times changed on the way, record the real ones
+        files = [(path, size, os.stat(folder + path).st_mtime_ns, "") for path, size, _, _ in files]
+    return UnitRecord(record.digest, files, record.uses, record.misses, stage.path)
+
+
+def written(stage: Staging, files: list[tuple[str, bytes]], unit_digest: str, uses: Uses,
+            misses: Misses, with_content: bool = False) -> UnitRecord:
+    """Write a freshly rendered unit's files and record them (`with_content`: their digests too)."""
+    records = []
+    folder = os.fspath(stage.path) + os.sep
+    for path, data in files:
+        stage.write(path, data)
+        stat = os.stat(folder + path)
+        records.append((path, stat.st_size, stat.st_mtime_ns, digest(data) if with_content else ""))
+    return UnitRecord(unit_digest, records, uses, misses, stage.path)
+
+
+def gather_inputs(validated: ValidatedSite, languages: tuple[Language, ...], catalogs: dict[str, CatalogDigests],
+                  today: dt.date, template_dirs: list[Path], options: tuple[str, ...] = ()) -> Inputs:
+    """Digest everything this build reads; `options` are the build options that shape the output."""
+    site = validated.site
+    images = {school_id: image_digest([validated.files.images_dir / image.src for image in school.images])
+              for school_id, school in site.schools.items() if school.images}
+    # every image is in the build-wide digest: pages show their sizes and the addresses of their copies
+    build = digest(str(FORMAT), tool_fingerprint(), tree_digest(template_dirs), file_digest(validated.files.district),
+                   today.isoformat(), ",".join(lang.tag for lang in languages), validated.source_language.tag,
+                   *options, *(f"{sid}={value}" for sid, value in sorted(images.items())))
+    schools = {path.stem: file_digest(path) for path in validated.files.schools if path.stem in site.schools}
+    every_view = functools.cache(lambda: _view_digests(site))  # computed once, on first use
+    return Inputs(build, schools, catalogs, lambda view: every_view().get(view, "-"), images)
+
+
+def _view_digests(site: Site) -> dict[str, str]:
+    """Each neighborhood (`zip:55104`, `area:east`) -> which schools it lists, in what groups."""
+    return {f"{place.kind}:{place.key}": digest(repr(place.zip_codes), str(place.others),
+                                                *(f"{level}={','.join(sid for sid, _ in members)}"
+                                                  for level, members in place.groups))
+            for place in neighborhoods(site)}

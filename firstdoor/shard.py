@@ -1,0 +1,87 @@
+"""Builds too big for one machine: `build --shard K/N` on N machines, then `merge`.
+
+Shard K of N renders the per-school work whose key (school id, ZIP code or area id)
+falls in its share: school pages, outreach kits, neighborhood pages and images, in
+every language, into its own folder with a manifest. `firstdoor merge` checks that the
+N shards were built from exactly the merging machine's inputs, takes their files as
+they are, renders what needs the whole site (language pages, outreach pages and zips,
+sitemap, feeds, open data) and publishes the result, byte for byte the site a single
+`firstdoor build` writes. Any batch system runs the shards: see docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from firstdoor.errors import Problem, UsageError
+from firstdoor.incremental import STATE_DIR, Inputs, Manifest, read_manifest, reusable
+from firstdoor.tracking import Uses
+
+
+@dataclass(frozen=True)
+class Shard:
+    """Shard `index` (1-based) of `count`."""
+
+    index: int
+    count: int
+
+    def __str__(self) -> str:
+        return f"{self.index}/{self.count}"
+
+    def owns(self, key: str) -> bool:
+        """True when this shard renders the work of `key` (a stable hash, the same on every machine)."""
+        return zlib.crc32(key.encode("utf-8")) % self.count == self.index - 1
+
+
+def parse_shard(text: str) -> Shard:
+    """`2/8` -> shard 2 of 8; anything else is a usage error."""
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text)
+    if not match or not 1 <= int(match.group(1)) <= int(match.group(2)):
+        raise UsageError([Problem(file="--shard", message=f"'{text}' is not a shard such as 1/4",
+                                  hint="write K/N with 1 <= K <= N, e.g. --shard 3/8")])
+    return Shard(int(match.group(1)), int(match.group(2)))
+
+
+def read_shards(folders: tuple[Path, ...], inputs: Inputs) -> list[Manifest]:
+    """The manifests of N complete shards built from these inputs, or a usage error saying what is wrong."""
+    manifests: list[Manifest] = []
+    seen: dict[str, Path] = {}
+    for folder in folders:
+        manifest = read_manifest(folder / STATE_DIR, folder.resolve())
+        if manifest is None or manifest.shard is None:
+            raise _refuse(f"{folder} is not a shard folder", "build it with `firstdoor build --shard K/N --out ...`")
+        if manifest.build != inputs.build:
+            raise _refuse(f"shard {manifest.shard} in {folder} was built from other content, templates, "
+                          "options or firstdoor version", "build every shard and the merge from the same "
+                          "commit with the same --today and --lang")
+        if manifest.shard in seen:
+            raise _refuse(f"shard {manifest.shard} is given twice ({seen[manifest.shard]} and {folder})",
+                          "give each shard folder once")
+        seen[manifest.shard] = folder
+        manifests.append(manifest)
+    counts = {int(name.split("/")[1]) for name in seen}
+    if len(counts) != 1:
+        raise _refuse(f"the shards come from different splits: {', '.join(sorted(seen))}",
+                      "build all shards with the same N")
+    total = counts.pop()
+    missing = [f"{k}/{total}" for k in range(1, total + 1) if f"{k}/{total}" not in seen]
+    if missing:
+        raise _refuse(f"shard{'s' if len(missing) > 1 else ''} {', '.join(missing)} missing",
+                      "pass every shard folder to `firstdoor merge`")
+    return manifests
+
+
+def check_complete(checks: list[tuple[str, Callable[[Uses], str]]], shards: list[Manifest]) -> None:
+    """Every per-school unit (id, how to compute its digest) must come unchanged from a shard."""
+    stale = [unit_id for unit_id, expected in checks if reusable(shards, unit_id, expected) is None]
+    if stale:
+        raise _refuse(f"{len(stale)} outputs are missing from the shards or differ from these inputs, "
+                      f"e.g. {stale[0]}", "rebuild the shards from the same content, then merge again")
+
+
+def _refuse(message: str, hint: str) -> UsageError:
+    return UsageError([Problem(file="merge", message=message, hint=hint)])

@@ -1,0 +1,171 @@
+"""The build split into units of work: what a worker renders, and what a unit produced.
+
+A unit is one HTML page (`page:<path>`) or one outreach kit in one language
+(`kit:<lang>:<key>`); a language's outreach page (with its kit zip) is rendered in a
+second pass, from the kits. Units are planned in a fixed order, rendered by worker processes
+(`parallel.py`), and each result says which files it made, what it showed untranslated
+and which schools it used (`tracking.py`), so incremental builds know when it can be
+reused and sharded builds can render a deterministic part of them on another machine.
+Site-wide files and images are made by the parent (`runner.ParentUnit`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from firstdoor.i18n import LanguageCatalogs, Misses, Translator
+from firstdoor.languages import Language
+from firstdoor.model import Site
+from firstdoor.outputs.calendar import calendar_files
+from firstdoor.outputs.feeds import feed_files
+from firstdoor.outputs.html import PageRenderer
+from firstdoor.outputs.images import ResponsiveImage
+from firstdoor.outputs.outreach import Kit, KitItem, build_kit, kit_item_files, kit_keys, kit_zip
+from firstdoor.plan import PageSpec
+from firstdoor.render import create_environment
+from firstdoor.tracking import TrackedIndex, Uses, track_context
+from firstdoor.validate import ValidatedSite
+
+SECOND_PASS = frozenset({"outreach"})
+"""Page kinds rendered after the others, from their results (the kit page lists every kit)."""
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One piece of work a worker can do on its own."""
+
+    id: str
+    language: str
+    page: PageSpec | None = None
+    kit: str | None = None
+    """The kit's key: a school id or `district`."""
+    kits: tuple[tuple[str, tuple[KitItem, ...]], ...] | None = None
+    """For an outreach page: every kit of its language (key, items), from the first pass."""
+    feed: bool = False
+    """The language's feed of key dates (`/<lang>/feed.atom`) and its calendar files."""
+
+    @property
+    def school_id(self) -> str | None:
+        """The school this unit is about, if any (it decides the unit's shard)."""
+        if self.page is not None:
+            return self.page.school_id
+        return self.kit if self.kit != "district" else None
+
+    @property
+    def shard_key(self) -> str | None:
+        """What decides which shard renders the unit; None for units every shard needs (merge renders them)."""
+        if self.page is not None:
+            return self.page.school_id or (self.page.key if self.page.kind in ("zip", "area") else None)
+        return self.kit if self.kit not in (None, "district") else None
+
+
+@dataclass
+class UnitResult:
+    """What rendering one unit produced."""
+
+    unit_id: str
+    language: str
+    files: list[tuple[str, bytes]]
+    misses: Misses = field(default_factory=Misses)
+    uses: Uses = field(default_factory=Uses)
+    kit_items: tuple[KitItem, ...] | None = None
+
+
+def plan_units(pages: list[PageSpec], validated: ValidatedSite, languages: tuple[Language, ...],
+               with_kits: bool) -> tuple[list[Unit], list[Unit]]:
+    """Every unit of the build in a fixed order, in two passes.
+
+    First pages (as planned) and kits per language; then the pages that show every kit
+    (outreach), which get their language's kits from the first pass (`with_kits_of`).
+    """
+    first = [Unit(f"page:{spec.path}", spec.language, page=spec) for spec in pages if spec.kind not in SECOND_PASS]
+    second = [Unit(f"page:{spec.path}", spec.language, page=spec) for spec in pages if spec.kind in SECOND_PASS]
+    if with_kits:
+        first += [Unit(f"kit:{lang.tag}:{key}", lang.tag, kit=key)
+                  for lang in languages for key in kit_keys(validated.site)]
+    first += [Unit(f"feed:{lang.tag}", lang.tag, feed=True) for lang in languages]
+    return first, second
+
+
+def with_kits_of(unit: Unit, kits: dict[str, tuple[KitItem, ...]], site: Site) -> Unit:
+    """A second-pass unit with its language's kits (`kits`: unit id of each kit -> its items)."""
+    return replace(unit, kits=tuple((key, kits[f"kit:{unit.language}:{key}"]) for key in kit_keys(site)))
+
+
+class TrackingRenderer(PageRenderer):
+    """A page renderer whose render context records which schools a page uses."""
+
+    uses: Uses
+    indexes: dict[str, Any]
+    card_files: dict[str, list[tuple[str, bytes]]]
+
+    def context_for(self, here: str, translator: Translator, tag: str) -> dict[str, Any]:
+        """The usual context, with everything that reaches other schools wrapped (`tracking.py`)."""
+        return track_context(super().context_for(here, translator, tag), self.uses)
+
+
+def worker_renderer(validated: ValidatedSite, catalogs: dict[str, LanguageCatalogs],
+                    languages: tuple[Language, ...], today: dt.date, asset_urls: dict[str, str],
+                    templates_dir: Path, images: dict[str, ResponsiveImage], indexes: dict[str, Any],
+                    card_files: dict[str, list[tuple[str, bytes]]]) -> TrackingRenderer:
+    """A worker's state: its own Jinja environment (templates compiled once) and translators.
+
+    `indexes` are the flyers and cards pages link to; `card_files` the cards each language's
+    kit zip holds.
+    """
+    env = create_environment(templates_dir)
+    renderer = TrackingRenderer(validated, catalogs, env, languages, today, asset_urls, images,
+                                indexes.get("flyers"), indexes.get("cards"))
+    renderer.uses, renderer.indexes, renderer.card_files = Uses(), indexes, card_files
+    return renderer
+
+
+def render_unit(renderer: TrackingRenderer, unit: Unit) -> UnitResult:
+    """Render one unit; the result records the schools and views it used."""
+    uses = renderer.uses = Uses()
+    for name in ("flyers", "cards"):  # the renderer's own code asks them too (a page's share card)
+        index = renderer.indexes.get(name)
+        setattr(renderer, name, None if index is None else TrackedIndex(name, index, uses))
+    if unit.page is not None and unit.page.kind in SECOND_PASS:
+        return _render_outreach(renderer, unit, uses)
+    if unit.page is not None:
+        spec = unit.page
+        html, misses = renderer.page(spec)
+        if spec.school_id is not None:
+            uses.school(spec.school_id)
+        if spec.kind in ("zip", "area") and spec.key is not None:
+            uses.views.add(f"{spec.kind}:{spec.key}")
+            place = renderer.views.neighborhood_by_key[(spec.kind, spec.key)]
+            uses.schools.update(school_id for _, members in place.groups for school_id, _ in members)
+        return UnitResult(unit.id, unit.language, [(spec.path, html.encode("utf-8"))], misses, uses)
+    if unit.feed:
+        uses.everything()  # the key dates of every school
+        translator = renderer.translators[unit.language]
+        feeds = feed_files(renderer.site, {unit.language: translator}, renderer.formatters, renderer.today)
+        language = translator.language
+        calendars = calendar_files(renderer.site, (language,), {unit.language: translator}, renderer.formatters,
+                                   renderer.site.district.base_url)
+        files = [(path, text.encode("utf-8")) for path, text in feeds] + sorted(calendars.items())
+        return UnitResult(unit.id, unit.language, files, Misses(), uses)
+    assert unit.kit is not None
+    kit = build_kit(renderer, unit.language, unit.kit)
+    if kit.school is not None:
+        uses.school(kit.key)
+    files = kit_item_files(kit, renderer.translators[unit.language].language.slug)
+    return UnitResult(unit.id, unit.language, files, Misses(), uses, kit.items)
+
+
+def _render_outreach(renderer: TrackingRenderer, unit: Unit, uses: Uses) -> UnitResult:
+    """A language's outreach page and kit zip, from the kits of the first pass."""
+    assert unit.page is not None and unit.kits is not None
+    uses.everything()  # it lists every school's kit
+    slug = unit.page.slug
+    kits = [Kit(key, renderer.site.schools.get(key), items) for key, items in unit.kits]
+    renderer.kits[unit.language] = kits
+    html, misses = renderer.page(unit.page)
+    uses.views.add(f"cards:{slug}")  # the zip holds the language's share cards too
+    zipped = kit_zip(kits, slug, renderer.card_files.get(slug, []))
+    return UnitResult(unit.id, unit.language, [(unit.page.path, html.encode("utf-8")), zipped], misses, uses)

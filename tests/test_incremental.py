@@ -1,0 +1,238 @@
+"""Incremental builds: after any edit, the rebuilt site equals a clean build byte for byte.
+
+Each test builds a generated district, edits it, rebuilds into the same folder (reusing
+what did not change) and compares with a clean build of the edited site into another.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import Callable
+
+import pytest
+import yaml
+from click.testing import Result
+
+from bench.generate import generate
+from firstdoor.incremental import state_beside
+from firstdoor.tracking import ALL_SCHOOLS_KEYS, SAFE_KEYS, WRAPPED_KEYS
+from tests.conftest import build_site
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file below `folder` with its hash."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated district, built once; each test works on a copy."""
+    site = tmp_path_factory.mktemp("generated") / "site"
+    generate(site, schools=8, languages=3, seed=5)
+    return site
+
+
+@pytest.fixture
+def site(generated: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the generated district, with an incremental build already in `_site`."""
+    copy = tmp_path / "site"
+    shutil.copytree(generated, copy)
+    assert build_site(copy, copy / "_site", "--jobs", "2").exit_code == 0
+    return copy
+
+
+def rebuild_equals_clean(site: Path, *extra: str) -> Result:
+    """Rebuild incrementally, build clean elsewhere, and require identical folders."""
+    result = build_site(site, site / "_site", "--jobs", "2", *extra)
+    assert result.exit_code == 0, result.output
+    clean = build_site(site, site.parent / "clean", "--jobs", "1", "--clean", *extra)
+    assert clean.exit_code == 0, clean.output
+    assert snapshot(site / "_site") == snapshot(site.parent / "clean")
+    return result
+
+
+def school_files(site: Path) -> list[Path]:
+    return sorted((site / "content" / "schools").glob("*.yaml"))
+
+
+def edit_yaml(path: Path, change: Callable[[dict], None]) -> None:  # type: ignore[type-arg]
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def rendered(result: Result) -> float:
+    """The share of outputs the rebuild rendered (the others were reused)."""
+    found = re.search(r"rendered (\d+) outputs, reused (\d+)", result.output)
+    assert found, result.output
+    return int(found.group(1)) / (int(found.group(1)) + int(found.group(2)))
+
+
+def edit_translation(site: Path, tag: str, domain: str, context_start: str) -> None:
+    """Change the first translation whose msgctxt (or msgid, for the interface) starts as given."""
+    path = site / "translations" / tag / "LC_MESSAGES" / f"{domain}.po"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    index = next(i for i, line in enumerate(lines) if line.startswith(context_start))
+    target = next(i for i in range(index, len(lines)) if lines[i].startswith("msgstr"))
+    lines[target] = lines[target].replace('"', '"EDITED ', 1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def test_no_change_leaves_the_site_untouched(site: Path) -> None:
+    page = next((site / "_site" / "hmn" / "schools").iterdir()) / "index.html"
+    before = os.stat(page)
+    result = build_site(site, site / "_site", "--jobs", "2")
+    assert "nothing changed since the previous build" in result.output
+    after = os.stat(page)
+    assert (before.st_ino, before.st_mtime_ns) == (after.st_ino, after.st_mtime_ns)
+
+
+def test_one_school_description(site: Path) -> None:
+    edited, other = school_files(site)[0].stem, school_files(site)[1].stem
+    pages = {sid: site / "_site" / "ar" / "schools" / sid / "index.html" for sid in (edited, other)}
+    before = {sid: os.stat(page).st_ino for sid, page in pages.items()}
+    edit_yaml(school_files(site)[0], lambda d: d.update(description=d["description"] + "\nOne more sentence.\n"))
+    rebuild_equals_clean(site)
+    assert os.stat(pages[other]).st_ino == before[other]  # reused as it was, not rendered again
+    assert os.stat(pages[edited]).st_ino != before[edited]
+
+
+def test_school_name_changes_every_list(site: Path) -> None:
+    edit_yaml(school_files(site)[1], lambda d: d.update(name="Aardvark Academy"))
+    rebuild_equals_clean(site)
+
+
+def test_school_added_and_removed(site: Path) -> None:
+    shutil.copy(school_files(site)[2], site / "content" / "schools" / "zz-new-school.yaml")
+    rebuild_equals_clean(site)
+    school_files(site)[0].unlink()
+    rebuild_equals_clean(site)
+
+
+def test_bus_zip_codes_change_neighborhood_pages(site: Path) -> None:
+    edit_yaml(school_files(site)[3], lambda d: d["transportation"].update(bus="free", zip_codes=["55001", "59999"]))
+    rebuild_equals_clean(site)
+
+
+def test_district_edit(site: Path) -> None:
+    edit_yaml(site / "content" / "district.yaml", lambda d: d.update(intro="A new introduction.\n"))
+    rebuild_equals_clean(site)
+
+
+def test_content_translation_edit(site: Path) -> None:
+    school_id = school_files(site)[4].stem
+    edit_translation(site, "ar", "content", f'msgctxt "schools/{school_id}: tagline"')
+    result = rebuild_equals_clean(site)
+    assert rendered(result) < 0.4
+    assert "EDITED" in (site / "_site" / "ar" / "schools" / school_id / "index.html").read_text(encoding="utf-8")
+
+
+def test_interface_translation_edit_and_fuzzy(site: Path) -> None:
+    edit_translation(site, "hmn", "messages", 'msgid "Deadline to apply"')
+    rebuild_equals_clean(site)
+    path = site / "translations" / "ar" / "LC_MESSAGES" / "content.po"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('msgctxt "district: name"', '#, fuzzy\nmsgctxt "district: name"', 1),
+                    encoding="utf-8")
+    rebuild_equals_clean(site)
+
+
+def test_template_that_shows_other_schools_on_a_school_page(site: Path) -> None:
+    """A district's own template may list every school on each school page: tracking sees it."""
+    (site / "templates").mkdir()
+    school_html = (Path(__file__).resolve().parent.parent / "templates" / "school.html").read_text(encoding="utf-8")
+    school_html = school_html.replace("{% block content %}", "{% block content %}<ul class=\"others\">"
+                                      "{% for other_id, other in schools %}<li>{{ other.name|t }}</li>{% endfor %}"
+                                      "</ul>", 1)
+    (site / "templates" / "school.html").write_text(school_html, encoding="utf-8")
+    rebuild_equals_clean(site)
+    edit_yaml(school_files(site)[5], lambda d: d.update(name="Renamed School"))
+    rebuild_equals_clean(site)
+    first = school_files(site)[0].stem
+    assert "Renamed School" in (site / "_site" / "en" / "schools" / first / "index.html").read_text(encoding="utf-8")
+
+
+def test_today_and_languages_options(site: Path) -> None:
+    rebuild_equals_clean(site, "--today", "2027-01-10")
+    rebuild_equals_clean(site, "--lang", "en", "--lang", "ar")
+
+
+def test_image_replaced(site: Path) -> None:
+    image = next((site / "content" / "images").rglob("*.png"))
+    image.write_bytes(image.read_bytes() + b"\0")
+    rebuild_equals_clean(site)
+
+
+def test_output_edited_by_hand_is_repaired(site: Path) -> None:
+    page = next((site / "_site" / "ar" / "schools").iterdir()) / "index.html"
+    page.write_text("<p>changed by hand</p>", encoding="utf-8")
+    (site / "_site" / "hmn" / "index.html").unlink()
+    (site / "_site" / "stray.html").write_text("stray", encoding="utf-8")
+    rebuild_equals_clean(site)
+    assert not (site / "_site" / "stray.html").exists()
+
+
+def test_damaged_build_state_means_a_full_build(site: Path) -> None:
+    state = state_beside(site / "_site")
+    (state / "manifest.pickle").write_bytes(b"not a pickle")
+    (state / "kits.pickle").write_bytes(b"garbage")
+    for cached in [*(state / "catalogs").iterdir(), *state.glob("site-*.pickle")]:
+        cached.write_bytes(b"garbage")
+    edit_yaml(school_files(site)[0], lambda d: d.update(seats=1))
+    rebuild_equals_clean(site)
+
+
+def test_state_is_kept_beside_the_output_not_in_it(site: Path) -> None:
+    assert state_beside(site / "_site").is_dir()
+    assert not any(p.name.startswith(".firstdoor-build") for p in (site / "_site").iterdir())
+
+
+def test_every_render_context_value_is_classified(sample_build: Path) -> None:
+    """A new context value must be declared safe or all-schools in tracking.py (else every page
+    silently depends on every school, which is correct but slow)."""
+    from firstdoor.i18n import Translator
+    from firstdoor.outputs.html import PageRenderer
+    from firstdoor.pipeline import load_site
+    from firstdoor.prose import ProseRenderer
+    from firstdoor.render import create_environment
+    from tests.conftest import REPO, TODAY
+
+    validated = load_site(REPO)
+    renderer = PageRenderer(validated, {}, create_environment(validated.files.templates_dir), validated.languages,
+                            TODAY, {"site.css": "assets/site.css"})
+    catalogs = __import__("firstdoor.i18n", fromlist=["LanguageCatalogs"]).LanguageCatalogs(
+        validated.source_language, {}, {})
+    translator = Translator(catalogs, validated.source_language, ProseRenderer())
+    keys = set(renderer.context_for("en/", translator, "en"))
+    assert keys - SAFE_KEYS - ALL_SCHOOLS_KEYS - WRAPPED_KEYS == set()
+
+
+def test_stray_file_deep_in_the_site_is_removed_after_a_no_change_build(site: Path) -> None:
+    assert "nothing changed" in build_site(site, site / "_site", "--jobs", "2").output
+    folder = next((site / "_site" / "ar" / "schools").iterdir())
+    (folder / "notes.txt").write_text("mine", encoding="utf-8")
+    rebuild_equals_clean(site)
+    assert not (folder / "notes.txt").exists()
+
+
+def test_a_build_failing_while_rendering_leaves_the_site_untouched(site: Path) -> None:
+    """The recycled staging folder shares files with the published site by hard links:
+    replacing one there must never change the published one."""
+    edit_yaml(school_files(site)[0], lambda d: d.update(seats=7))
+    rebuild_equals_clean(site)  # now a previous generation is kept for recycling
+    before = snapshot(site / "_site")
+    edit_yaml(school_files(site)[1], lambda d: d.update(tagline="A brand new tagline."))
+    (site / "templates").mkdir()
+    outreach = (Path(__file__).resolve().parent.parent / "templates" / "outreach.html").read_text(encoding="utf-8")
+    (site / "templates" / "outreach.html").write_text(outreach.replace("{% block content %}",
+                                                      "{% block content %}{{ nothing.here }}", 1), encoding="utf-8")
+    result = build_site(site, site / "_site", "--jobs", "2")
+    assert result.exit_code == 1, result.output
+    assert snapshot(site / "_site") == before
+    (site / "templates" / "outreach.html").unlink()
+    rebuild_equals_clean(site)
