@@ -18,7 +18,7 @@ from firstdoor.errors import ContentError, Problem, UsageError
 from firstdoor.i18n import LanguageCatalogs, Misses, load_language_catalogs
 from firstdoor.languages import Language
 from firstdoor.cache import CACHE_DIR
-from firstdoor.outputs.assets import content_images, static_asset, stylesheet
+from firstdoor.outputs.assets import content_images, scripts, stylesheet
 from firstdoor.outputs.calendar import calendar_files
 from firstdoor.outputs.cards import CardBuild, build_cards
 from firstdoor.outputs.feeds import feed_files
@@ -146,7 +146,7 @@ def build(site_dir: Path, options: BuildOptions, progress: Progress = NoProgress
     pages = plan_pages(validated, languages, flyers=options.pdf)
     env = create_environment(validated.files.templates_dir)
     css_url, css = stylesheet(validated.files.templates_dir)
-    js_url, js = static_asset(validated.files.templates_dir, "finder.js")
+    js = scripts(validated.files.templates_dir)
     responsive, image_files = resize_images(validated.site, validated.files.images_dir)
     today = today_in(ZoneInfo(validated.site.district.timezone), options.today)
     flyers = make_flyers(site_dir, validated, catalogs, env, languages, today, pair, options, progress) \
@@ -154,7 +154,7 @@ def build(site_dir: Path, options: BuildOptions, progress: Progress = NoProgress
     cards = make_cards(validated, catalogs, env, languages, today, flyers, options.jobs or default_workers(),
                        progress) if flyers else None
     renderer = PageRenderer(validated, catalogs, env, languages, today,
-                            {"site.css": css_url, "finder.js": js_url}, responsive,
+                            {"site.css": css_url} | {name: url for name, (url, _) in js.items()}, responsive,
                             flyers.index if flyers else None, cards.index if cards else None)
     report = BuildReport(out=options.out, languages=languages,
                          warnings=validated.warnings + tuple(catalog_warnings) + (flyers.warnings if flyers else ()),
@@ -192,7 +192,8 @@ def build(site_dir: Path, options: BuildOptions, progress: Progress = NoProgress
             extras = [(p, d) for p, d in cards.outputs if p.startswith(f"{language.slug}/cards/")] if cards else []
             for path, data in kit_files(renderer.kits[language.tag], language.slug, extras):
                 stage.write(path, data)
-        stage.write(js_url.split("?")[0], js)
+        for js_url, script in js.values():
+            stage.write(js_url.split("?")[0], script)
         for path, data in sorted((image_files | calendars).items()):
             stage.write(path, data)
         for path, data in flyers.outputs if flyers else ():
