@@ -24,7 +24,7 @@ from firstdoor.fingerprint import digest
 from firstdoor.i18n import LanguageCatalogs, Misses
 from firstdoor.incremental import Inputs, gather_inputs, kept_output, replace_state, state_beside
 from firstdoor.languages import Language
-from firstdoor.outputs.assets import static_asset, stylesheet
+from firstdoor.outputs.assets import scripts, stylesheet
 from firstdoor.outputs.cards import CardBuild, build_cards
 from firstdoor.outputs.flyers import FlyerBuild, FlyerOptions, build_flyers
 from firstdoor.outputs.html import PageRenderer
@@ -189,7 +189,7 @@ def build(site_dir: Path, options: BuildOptions, progress: Progress = NoProgress
     catalogs = {tag: item.catalogs for tag, item in loaded.items()}
     env = create_environment(validated.files.templates_dir)
     css_url, css = stylesheet(validated.files.templates_dir)
-    js_url, js = static_asset(validated.files.templates_dir, "finder.js")
+    js = scripts(validated.files.templates_dir)
     responsive, image_files, image_cache = resize_cached(validated.site, validated.files.images_dir, reuse_from)
     flyers = make_flyers(site_dir, validated, catalogs, env, languages, today, pair, options, progress) \
         if options.pdf else None
@@ -198,13 +198,13 @@ def build(site_dir: Path, options: BuildOptions, progress: Progress = NoProgress
     inputs.indexes = {"flyers": flyers.index if flyers else None, "cards": cards.index if cards else None}
     card_files = files_by_language(cards.outputs if cards else (), "cards", languages)
     inputs.groups = {f"cards:{slug}": digest(*(f"{p}={digest(d)}" for p, d in files)) for slug, files in card_files.items()}
-    assets = {"site.css": css_url, "finder.js": js_url}
+    assets = {"site.css": css_url} | {name: url for name, (url, _) in js.items()}
     renderer = PageRenderer(validated, catalogs, env, languages, today, assets, responsive,
                             flyers.index if flyers else None, cards.index if cards else None)
     units = plan_units(pages, validated, languages, with_kits="outreach" in LANGUAGE_PAGES)
     parents = [*image_units(validated, inputs, image_files, responsive),
                ParentUnit("site", None, Uses(all_schools=True),
-                          lambda _: site_files(renderer, validated, pages, languages, (css_url, css), (js_url, js)))]
+                          lambda _: site_files(renderer, validated, pages, languages, (css_url, css), list(js.values())))]
     for name, outputs in (("flyers", flyers.outputs if flyers else None), ("cards", cards.outputs if cards else None)):
         if outputs is not None:  # from their own caches; published as they are
             parents.append(ParentUnit(name, None, Uses(), functools.partial(published, outputs),
@@ -268,7 +268,7 @@ def summary_report(report: BuildReport, summary: Summary) -> BuildReport:
 
 
 def site_files(renderer: PageRenderer, validated: ValidatedSite, pages: list[PageSpec],
-               languages: tuple[Language, ...], css: tuple[str, bytes], js: tuple[str, bytes]) -> Files:
+               languages: tuple[Language, ...], css: tuple[str, bytes], js: list[tuple[str, bytes]]) -> Files:
     """The files made from the whole site: language chooser, 404, sitemap, assets, open data, old addresses.
 
     (Each language's feed and calendars are units of their own, see `units.py`.)
@@ -277,7 +277,7 @@ def site_files(renderer: PageRenderer, validated: ValidatedSite, pages: list[Pag
     files: Files = [("index.html", renderer.chooser().encode()), ("404.html", renderer.not_found().encode()),
                     ("sitemap.xml", sitemap_xml(base_url, pages, languages).encode()),
                     ("robots.txt", robots_txt(base_url).encode()), (css[0].split("?")[0], css[1]),
-                    (js[0].split("?")[0], js[1])]
+                    *((url.split("?")[0], script) for url, script in js)]
     files += [(path, text.encode()) for path, text in open_data_files(validated.site, languages)]
     files += [(r.path, renderer.redirect(r)[0].encode()) for r in alias_redirects(validated.site, languages)]
     return files

@@ -321,3 +321,66 @@ def test_keyboard_users_see_the_skip_link_and_focus(visit: Any) -> None:
     assert outline != "none"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+def _kit_text(out: Path, lang: str, key: str, name: str) -> str:
+    """An item of the outreach kit exactly as its file holds it (written with a final newline)."""
+    return (out / lang / "outreach" / key / name).read_text(encoding="utf-8").removesuffix("\n")
+
+
+COPY_PERMISSIONS = ["clipboard-read", "clipboard-write"]
+
+
+def test_copy_buttons_copy_exactly_their_text_and_say_so(visit: Any, sample_build: Path) -> None:
+    from playwright.sync_api import expect
+    session = visit(viewport={"width": 360, "height": 800}, permissions=COPY_PERMISSIONS)
+    page = session.open("ar/outreach/")
+    assert page.locator("button.copy-button").count() == page.locator("pre.copy").count() > 50
+    for name in ("sms.txt", "email.html", "email.txt"):
+        item = f"kit-lincoln-stem-{name.replace('.', '-')}"
+        heading = page.inner_text(f"#{item}-title") + " " + page.inner_text("#kit-lincoln-stem-title")
+        button = page.get_by_role("button", name=f"نسخ {heading}", exact=True)
+        button.click()
+        expect(page.locator(f"#{item} + .kit-actions .copy-note")).to_have_text("تم النسخ.")
+        assert page.evaluate("navigator.clipboard.readText()") == _kit_text(sample_build, "ar", "lincoln-stem", name)
+    assert page.locator(".copy-note:not(:empty)").count() == 1, "only the last copy is announced"
+    assert page.get_attribute(".copy-note", "role") == "status"
+    # by keyboard, with a visible focus and a target of at least 24 x 24 pixels
+    page.focus("#kit-district-radio-30-txt-copy")
+    page.keyboard.press("Enter")
+    expect(page.locator("#kit-district-radio-30-txt + .kit-actions .copy-note")).to_have_text("تم النسخ.")
+    assert page.evaluate("navigator.clipboard.readText()") == _kit_text(sample_build, "ar", "district", "radio-30.txt")
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+    box = page.locator("#kit-district-radio-30-txt-copy").bounding_box()
+    assert box and box["width"] >= 24 and box["height"] >= 24
+
+
+@pytest.mark.parametrize("copies", [True, False])
+def test_without_the_clipboard_api_the_text_is_selected(visit: Any, sample_build: Path, copies: bool) -> None:
+    """An http page or an old browser: the script selects the text and copies it if the browser
+    still allows `execCommand('copy')`, else says how to copy the selection."""
+    from playwright.sync_api import expect
+    session = visit(viewport={"width": 1280, "height": 900}, permissions=COPY_PERMISSIONS)
+    page = session.page
+    page.add_init_script("delete Navigator.prototype.clipboard;" +
+                         ("" if copies else "Document.prototype.execCommand = function () { return false; };"))
+    session.open("en/outreach/")
+    assert page.evaluate("navigator.clipboard") is None
+    page.click("#kit-central-ib-social-long-txt-copy")
+    expected = _kit_text(sample_build, "en", "central-ib", "social-long.txt")
+    note = page.locator("#kit-central-ib-social-long-txt + .kit-actions .copy-note")
+    expect(note).to_have_text("Copied." if copies else
+                              "The text is selected: press Ctrl+C (or ⌘+C on a Mac) to copy it.")
+    assert page.evaluate("String(getSelection())") == expected
+    if copies:  # read back in a page of the site that still has the Clipboard API
+        reader = session.context.new_page()
+        reader.goto(session.site_url + "en/")
+        assert reader.evaluate("navigator.clipboard.readText()") == expected
+
+
+def test_without_javascript_the_kit_is_plain_selectable_text(visit: Any, sample_build: Path) -> None:
+    session = visit(viewport={"width": 360, "height": 800}, java_script_enabled=False)
+    page = session.open("ar/outreach/")
+    assert page.locator("button").count() == 0
+    assert page.inner_text("#kit-lincoln-stem-email-txt") == _kit_text(sample_build, "ar", "lincoln-stem", "email.txt")
+    assert page.is_visible("#kit-lincoln-stem-sms-txt")

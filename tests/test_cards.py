@@ -81,6 +81,11 @@ def test_og_image_points_at_an_existing_card(card_site: Path, page: str) -> None
 def test_kit_page_shows_the_cards_and_the_zip_holds_them(card_site: Path) -> None:
     page = (card_site / "ar" / "outreach" / "index.html").read_text(encoding="utf-8")
     assert 'src="../cards/lincoln-stem.png"' in page and 'href="../cards/lincoln-stem-square.png"' in page
+    alt = re.search(r'<img src="../cards/lincoln-stem.png" alt="([^"]+)"', page)
+    assert alt
+    shown = f'<pre class="copy" id="kit-lincoln-stem-card-alt-1" tabindex="0" lang="ar" dir="rtl">{alt.group(1)}</pre>'
+    assert shown in page, "the alt text, to copy where the card is posted"
+    assert 'id="kit-lincoln-stem-card-alt-1-title"' in page and "card-alt-2" not in page  # one text for both shapes
     with zipfile.ZipFile(card_site / "ar" / "outreach" / "outreach-kit-ar.zip") as archive:
         names = archive.namelist()
         assert "cards/lincoln-stem.png" in names and "cards/district-square.png" in names

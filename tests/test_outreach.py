@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zipfile
 from pathlib import Path
@@ -10,6 +11,8 @@ import pytest
 
 from firstdoor.outputs.outreach import phone_spoken, short_url, spoken_seconds
 from firstdoor.sms import count_sms, gsm_friendly
+from tests.conftest import REPO
+from tests.test_hostile_content import audit_page
 
 LANGUAGES = ("en", "es", "zh-hans", "vi", "ar", "hmn", "so")
 
@@ -74,6 +77,28 @@ def test_kit_page_lists_every_school(sample_build: Path) -> None:
     html = (sample_build / "es" / "outreach" / "index.html").read_text()
     assert html.count('<section class="kit"') == 11
     assert 'href="outreach-kit-es.zip"' in html
+
+
+def test_kit_page_loads_the_copy_script_with_its_translated_strings(sample_build: Path) -> None:
+    html = (sample_build / "es" / "outreach" / "index.html").read_text()
+    script = (sample_build / "assets" / "copy.js").read_bytes()
+    assert script == (REPO / "templates" / "static" / "copy.js").read_bytes()
+    digest = hashlib.sha256(script).hexdigest()[:10]
+    assert f'<script src="../../assets/copy.js?v={digest}" defer></script>' in html
+    assert audit_page(html)[0] == []  # no inline script, no event handler attribute
+    assert '<div id="kits" data-copy="Copiar" data-copied="Copiado."' in html
+    assert 'data-copy-failed="El texto está seleccionado: pulse Ctrl+C' in html
+    assert "<button" not in html, "the buttons are the script's: none without it"
+    # every text the script gives a button has a label the button's name refers to
+    ids = re.findall(r'<pre class="copy" id="([^"]+)"', html)
+    items = [f"kit-{folder.name}-{item.name.replace('.', '-')}"
+             for folder in kit_dirs(sample_build, "es") for item in sorted(folder.iterdir())]
+    assert sorted(ids) == sorted(items) and html.count('<pre class="copy"') == len(items)
+    assert all(f'id="{i}-title"' in html for i in ids) and len(set(ids)) == len(ids)
+
+
+def test_only_the_kit_page_loads_the_copy_script(sample_build: Path) -> None:
+    assert "copy.js" not in (sample_build / "en" / "index.html").read_text()
 
 
 def test_phone_is_read_digit_by_digit() -> None:

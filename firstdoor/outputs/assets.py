@@ -1,4 +1,4 @@
-"""Static assets: the stylesheet (with a content hash in its query string) and content images."""
+"""Static assets: the stylesheet and scripts (with a content hash in their query string) and content images."""
 
 from __future__ import annotations
 
@@ -8,10 +8,19 @@ from pathlib import Path
 from firstdoor.model import Site
 from firstdoor.render import builtin_dir
 
+SCRIPTS = ("finder.js", "copy.js")
+"""The scripts of `templates/static/`: the finder (home and compare pages) and the kit's copy buttons.
+Every page works without them."""
+
 
 def stylesheet(site_templates: Path) -> tuple[str, bytes]:
     """The site's CSS (the district's `templates/static/site.css` if any) and its URL."""
     return static_asset(site_templates, "site.css")
+
+
+def scripts(site_templates: Path) -> dict[str, tuple[str, bytes]]:
+    """Every script of `SCRIPTS`, by name: its URL under `assets/` (with the hash) and its content."""
+    return {name: static_asset(site_templates, name) for name in SCRIPTS}
 
 
 def static_asset(site_templates: Path, name: str) -> tuple[str, bytes]:
