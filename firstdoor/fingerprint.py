@@ -2,7 +2,7 @@
 
 Every digest is of content, never of a time stamp (except images, see `image_digest`):
 the tool itself (firstdoor's code and the versions of the libraries that shape the
-output), the templates, the district file, each school file, and each language's
+output), each template, the district file, each school file, and each language's
 catalogs split by owner (`district`, `schools/<id>`), because a page only shows the
 translations of the schools it uses.
 """
@@ -66,6 +66,21 @@ def tree_digest(folders: Iterable[Path]) -> str:
         for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
             parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
     return digest(*parts)
+
+
+def lookup_digests(folders: Iterable[Path]) -> dict[str, str]:
+    """File name (`school.html`, `outreach/sms.txt`, `static/site.css`) -> digest of the file a lookup finds.
+
+    Folders are in lookup order (a district's templates, then firstdoor's), so a district's
+    own copy of a file shadows the default, as it does when templates are loaded.
+    """
+    found: dict[str, str] = {}
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            found.setdefault(path.relative_to(folder).as_posix(), digest(path.read_bytes()))
+    return found
 
 
 def image_digest(paths: Iterable[Path]) -> str:

@@ -90,6 +90,9 @@ class Translator:
         self.source = source
         self.renderer = renderer
         self.misses = Misses()
+        self._shown: dict[str, tuple[Markup, bool]] = {}
+        """Placeholder-free interface strings as shown, and whether each was missing: shared by
+        every page of the language (`for_page`), since a page asks for hundreds of them."""
         self._plural: Callable[[int], int] = stdlib_gettext.c2py(
             self.language.plural_forms.split("plural=", 1)[-1].rstrip("; ")
         ) if "plural=" in self.language.plural_forms else (lambda n: int(n != 1))
@@ -162,8 +165,15 @@ class Translator:
 
     def gettext(self, message: str, **variables: Any) -> Markup:
         """Translate an interface string; `%(name)s` placeholders are filled and escaped."""
-        found = self._interface(message)
-        return self._finish(found, message, variables)
+        if variables:
+            return self._finish(self._interface(message), message, variables)
+        remembered = self._shown.get(message)
+        if remembered is None:
+            found = self._interface(message)
+            remembered = self._shown[message] = (self._finish(found, message, variables), found is None)
+        elif remembered[1]:
+            self.misses.interface.add(message)  # every page records what it showed untranslated
+        return remembered[0]
 
     def ngettext(self, singular: str, plural: str, n: int, **variables: Any) -> Markup:
         """Translate an interface string with a count, using the language's plural rule."""

@@ -3,7 +3,7 @@
 Beside the output folder (`_site` -> `._site.firstdoor-build/`, so the published site
 stays byte-identical from build to build) firstdoor keeps a manifest: for every unit (a
 page, a kit, a language's outreach page, the site-wide files) the digest of its inputs,
-the schools and views it used (`tracking.py`), its files (with size and modification
+the schools, views and templates it used (`tracking.py`), its files (with size and modification
 time) and what it showed untranslated. A shard keeps it inside its folder, which travels
 to the merge. The next build recomputes each unit's digest from the
 current inputs and the schools it used last time: if nothing it used changed and its
@@ -14,7 +14,7 @@ what a clean build writes (the tests check several kinds of edits).
 
 Why recording is enough: a page is a deterministic function of the build-wide inputs,
 its language's translations and the schools it reads. If none of those changed, the
-renderer takes the same path, reads the same schools and writes the same bytes.
+renderer takes the same path, reads the same schools and templates and writes the same bytes.
 """
 
 from __future__ import annotations
@@ -30,8 +30,7 @@ from pathlib import Path
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
-from firstdoor.fingerprint import (CatalogDigests, digest, file_digest, image_digest, tool_fingerprint,
-                                   tree_digest)
+from firstdoor.fingerprint import CatalogDigests, digest, file_digest, image_digest, lookup_digests, tool_fingerprint
 from firstdoor.i18n import Misses
 from firstdoor.languages import Language
 from firstdoor.model import Site
@@ -45,7 +44,7 @@ STATE_DIR = ".firstdoor-build"
 """The build state (manifest, kits, catalog cache) inside a shard's folder."""
 MANIFEST = "manifest.pickle"
 KITS = "kits.pickle"
-FORMAT = 3
+FORMAT = 4
 """Bumped when the manifest's meaning changes; an older manifest is ignored (a full build)."""
 
 
@@ -120,14 +119,16 @@ class UnitRecord:
 
     def to_data(self) -> tuple[Any, ...]:
         """The record as the manifest stores it: plain tuples and lists."""
+        templates = None if self.uses.templates is None else sorted(self.uses.templates)
         return (self.digest, self.files, sorted(self.uses.schools), self.uses.all_schools, sorted(self.uses.views),
-                sorted(self.misses.interface), sorted(self.misses.content))
+                templates, sorted(self.misses.interface), sorted(self.misses.content))
 
     @classmethod
     def from_data(cls, data: tuple[Any, ...], folder: Path) -> "UnitRecord":
         """Read a record written by `to_data`."""
-        unit_digest, files, schools, everything, views, interface, content = data
-        return cls(unit_digest, files, Uses(set(schools), everything, set(views)),
+        unit_digest, files, schools, everything, views, templates, interface, content = data
+        uses = Uses(set(schools), everything, set(views), None if templates is None else set(templates))
+        return cls(unit_digest, files, uses,
                    Misses(set(interface), set(content)), folder)
 
 
@@ -238,7 +239,7 @@ class Inputs:
     """Digests of this build's inputs, from which every unit's digest is computed."""
 
     build: str
-    """Build-wide: the tool, templates, district file, options, languages built."""
+    """Build-wide: the tool, stylesheets and scripts, district file, options, languages built."""
     schools: dict[str, str]
     """School id -> digest of its file."""
     catalogs: dict[str, CatalogDigests]
@@ -250,6 +251,8 @@ class Inputs:
     """Indexes of the files pages link to (`flyers`, `cards`), made before the pages."""
     groups: dict[str, str] = field(default_factory=dict)
     """Digests of groups of files some outputs hold (`cards:es`: the cards a kit's zip includes)."""
+    templates: dict[str, str] = field(default_factory=dict)
+    """Template name -> digest of the file used for it (`fingerprint.lookup_digests`)."""
 
     def view(self, name: str) -> str:
         """The digest of a view a unit used: a neighborhood (`zip:55104`), a question to an index, a group."""
@@ -263,6 +266,17 @@ class Inputs:
     def all_schools(self) -> str:
         """Every school, by id and content."""
         return digest(*(f"{sid}={value}" for sid, value in sorted(self.schools.items())))
+
+    @functools.cached_property
+    def every_template(self) -> str:
+        """Every template, by name and content."""
+        return digest(*(f"{name}={value}" for name, value in sorted(self.templates.items())))
+
+    def templates_digest(self, names: set[str] | None) -> list[str]:
+        """What a unit's digest holds of the templates it used (None: any template)."""
+        if names is None:
+            return ["templates", self.every_template]
+        return [part for name in sorted(names) for part in (name, self.templates.get(name, "-"))]
 
     def unit_digest(self, language: str | None, uses: Uses) -> str:
         """The digest of a unit in `language` (None: every language) that used `uses`."""
@@ -281,7 +295,7 @@ class Inputs:
                 parts += [self.catalogs[tag].owner(f"schools/{school_id}") for tag in tags]
         for view in sorted(uses.views):
             parts += [view, self.view(view)]
-        return digest(*parts)
+        return digest(*parts, *self.templates_digest(uses.templates))
 
 
 def reusable(previous: list[Manifest], unit_id: str, expected: Callable[[Uses], str]) -> UnitRecord | None:
@@ -326,12 +340,17 @@ def gather_inputs(validated: ValidatedSite, languages: tuple[Language, ...], cat
     images = {school_id: image_digest([validated.files.images_dir / image.src for image in school.images])
               for school_id, school in site.schools.items() if school.images}
     # every image is in the build-wide digest: pages show their sizes and the addresses of their copies
-    build = digest(str(FORMAT), tool_fingerprint(), tree_digest(template_dirs), file_digest(validated.files.district),
+    found = lookup_digests(template_dirs)
+    templates = {name: value for name, value in found.items() if not name.startswith("static/")}
+    static = [f"{name}={value}" for name, value in sorted(found.items()) if name.startswith("static/")]
+    # templates count per unit (`Uses.templates`); stylesheets and scripts change every page's asset URLs
+    build = digest(str(FORMAT), tool_fingerprint(), *static, file_digest(validated.files.district),
                    today.isoformat(), ",".join(lang.tag for lang in languages), validated.source_language.tag,
                    *options, *(f"{sid}={value}" for sid, value in sorted(images.items())))
     schools = {path.stem: file_digest(path) for path in validated.files.schools if path.stem in site.schools}
     every_view = functools.cache(lambda: _view_digests(site))  # computed once, on first use
-    return Inputs(build, schools, catalogs, lambda view: every_view().get(view, "-"), images)
+    return Inputs(build, schools, catalogs, lambda view: every_view().get(view, "-"), images,
+                  templates=templates)
 
 
 def _view_digests(site: Site) -> dict[str, str]:

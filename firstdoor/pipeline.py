@@ -36,7 +36,7 @@ from firstdoor.outputs.sitemap import robots_txt, sitemap_xml
 from firstdoor.plan import LANGUAGE_PAGES, PageSpec, build_languages, plan_flyers, plan_pages
 from firstdoor.progress import NoProgress, Progress
 from firstdoor.publish import MARKER, Staging, check_output_folder, output_lock, recover_output
-from firstdoor.render import builtin_dir, create_environment, today_in
+from firstdoor.render import builtin_dir, create_environment, template_folders, today_in
 from firstdoor.runner import (Files, Outcome, ParentUnit, files_of, for_shard, misses_by_language, nothing_changed,
                               previous_builds, run_units, save_state, state_folders)
 from firstdoor.shard import Shard
@@ -176,7 +176,7 @@ def build(site_dir: Path, options: BuildOptions, progress: Progress = NoProgress
     pages = plan_pages(validated, languages, flyers=options.pdf)
     today = today_in(ZoneInfo(validated.site.district.timezone), options.today)
     inputs = gather_inputs(validated, languages, {tag: item.digests for tag, item in loaded.items()}, today,
-                           [validated.files.templates_dir, builtin_dir("templates")],
+                           template_folders(validated.files.templates_dir),
                            (str(options.pdf), options.paper or "", ",".join(pair or ()), str(options.zip_sheets)))
     report = BuildReport(out=options.out, languages=languages, pages=len(pages), left_out=left_out,
                          warnings=validated.warnings + tuple(catalog_warnings))

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError,
-                    TemplateNotFound, pass_context, select_autoescape)
+                    TemplateNotFound, Undefined, pass_context, select_autoescape)
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
@@ -32,14 +32,43 @@ def builtin_dir(name: str) -> Path:
     return installed if installed.is_dir() else PACKAGE_ROOT.parent / name
 
 
-def create_environment(site_templates: Path) -> Environment:
-    """A Jinja environment reading the site's templates first, then firstdoor's defaults."""
+class RecordingEnvironment(Environment):
+    """A Jinja environment that notes the name of every template asked for while `recorded` is a set.
+
+    Pages, `{% extends %}`, `{% include %}` and `{% import %}` all load templates through
+    `get_template`/`select_template`, so the names noted while a unit renders are exactly
+    the templates its output depends on (incremental builds re-render only the units that
+    used an edited template).
+    """
+
+    recorded: set[str] | None = None
+
+    def get_template(self, name: Any, parent: str | None = None, globals: Any = None) -> Any:
+        """Load a template, noting its name."""
+        if self.recorded is not None and isinstance(name, str):
+            self.recorded.add(name)
+        return super().get_template(name, parent, globals)
+
+    def select_template(self, names: Any, parent: str | None = None, globals: Any = None) -> Any:
+        """Load the first template that exists, noting every name tried (adding an earlier one changes the choice)."""
+        if self.recorded is not None and not isinstance(names, Undefined):
+            self.recorded.update(name for name in names if isinstance(name, str))
+        return super().select_template(names, parent, globals)
+
+
+def template_folders(site_templates: Path) -> list[Path]:
+    """Where templates are looked up, first match wins: the site's own folder, then firstdoor's defaults."""
     folders = [site_templates] if site_templates.is_dir() else []
     default = builtin_dir("templates")
     if default.resolve() not in [f.resolve() for f in folders]:
         folders.append(default)
-    env = Environment(
-        loader=ChoiceLoader([FileSystemLoader(str(folder)) for folder in folders]),
+    return folders
+
+
+def create_environment(site_templates: Path) -> RecordingEnvironment:
+    """A Jinja environment reading the site's templates first, then firstdoor's defaults."""
+    env = RecordingEnvironment(
+        loader=ChoiceLoader([FileSystemLoader(str(folder)) for folder in template_folders(site_templates)]),
         autoescape=select_autoescape(["html", "xml"], default_for_string=True, default=False),
         undefined=StrictUndefined,
         trim_blocks=True,

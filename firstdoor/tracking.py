@@ -51,6 +51,8 @@ class Uses:
     all_schools: bool = False
     views: set[str] = field(default_factory=set)
     """Derived views whose membership the output shows (`zip:55104`, `area:east`)."""
+    templates: set[str] | None = None
+    """The templates it was rendered from, by name; None when not recorded (it may use any template)."""
 
     def school(self, school_id: str) -> None:
         """Record one school."""

@@ -25,7 +25,7 @@ from firstdoor.outputs.html import PageRenderer
 from firstdoor.outputs.images import ResponsiveImage
 from firstdoor.outputs.outreach import Kit, KitItem, build_kit, kit_item_files, kit_keys, kit_zip
 from firstdoor.plan import PageSpec
-from firstdoor.render import create_environment
+from firstdoor.render import RecordingEnvironment, create_environment
 from firstdoor.tracking import TrackedIndex, Uses, track_context
 from firstdoor.validate import ValidatedSite
 
@@ -96,9 +96,10 @@ def with_kits_of(unit: Unit, kits: dict[str, tuple[KitItem, ...]], site: Site) -
 
 
 class TrackingRenderer(PageRenderer):
-    """A page renderer whose render context records which schools a page uses."""
+    """A page renderer whose render context records which schools (and its environment which templates) a page uses."""
 
     uses: Uses
+    recording_env: RecordingEnvironment
     indexes: dict[str, Any]
     card_files: dict[str, list[tuple[str, bytes]]]
 
@@ -120,12 +121,14 @@ def worker_renderer(validated: ValidatedSite, catalogs: dict[str, LanguageCatalo
     renderer = TrackingRenderer(validated, catalogs, env, languages, today, asset_urls, images,
                                 indexes.get("flyers"), indexes.get("cards"))
     renderer.uses, renderer.indexes, renderer.card_files = Uses(), indexes, card_files
+    renderer.recording_env = env
     return renderer
 
 
 def render_unit(renderer: TrackingRenderer, unit: Unit) -> UnitResult:
-    """Render one unit; the result records the schools and views it used."""
-    uses = renderer.uses = Uses()
+    """Render one unit; the result records the schools, views and templates it used."""
+    uses = renderer.uses = Uses(templates=set())
+    renderer.recording_env.recorded = uses.templates
     for name in ("flyers", "cards"):  # the renderer's own code asks them too (a page's share card)
         index = renderer.indexes.get(name)
         setattr(renderer, name, None if index is None else TrackedIndex(name, index, uses))

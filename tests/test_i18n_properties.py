@@ -83,3 +83,15 @@ def test_no_translation_can_inject_script(source: str, translation: str) -> None
     title = Text(source)
     title.bind("schools/x: name", "x.yaml", 1)
     assert not DANGER.search(str(translator_for({("schools/x: name", source.strip()): translation}).text(title)))
+
+
+def test_remembered_interface_strings_still_count_as_missing_on_every_page() -> None:
+    """Interface strings are remembered per language, yet each page still reports what it showed untranslated."""
+    spanish, english = resolve_language("es"), resolve_language("en")
+    language = Translator(LanguageCatalogs(spanish, {(None, "Apply"): "Solicitar"}, {}), english, ProseRenderer())
+    first, second = language.for_page(), language.for_page()
+    assert first.gettext("Apply") == second.gettext("Apply") == "Solicitar"
+    assert first.gettext("Free bus") == second.gettext("Free bus")
+    assert "Free bus" in second.gettext("Free bus") and 'lang="en"' in second.gettext("Free bus")
+    assert first.misses.interface == second.misses.interface == {"Free bus"}
+    assert first.gettext("%(n)s seats", n=3) == '<span lang="en">3 seats</span>'

@@ -68,9 +68,8 @@ def edit_yaml(path: Path, change: Callable[[dict], None]) -> None:  # type: igno
 
 def rendered(result: Result) -> float:
     """The share of outputs the rebuild rendered (the others were reused)."""
-    found = re.search(r"rendered (\d+) outputs, reused (\d+)", result.output)
-    assert found, result.output
-    return int(found.group(1)) / (int(found.group(1)) + int(found.group(2)))
+    done, reused = counts(result)
+    return done / (done + reused)
 
 
 def edit_translation(site: Path, tag: str, domain: str, context_start: str) -> None:
@@ -155,6 +154,48 @@ def test_template_that_shows_other_schools_on_a_school_page(site: Path) -> None:
     rebuild_equals_clean(site)
     first = school_files(site)[0].stem
     assert "Renamed School" in (site / "_site" / "en" / "schools" / first / "index.html").read_text(encoding="utf-8")
+
+
+def counts(result: Result) -> tuple[int, int]:
+    """(rendered, reused) outputs of a rebuild."""
+    found = re.search(r"rendered (\d+) outputs, reused (\d+)", result.output)
+    assert found, result.output
+    return int(found.group(1)), int(found.group(2))
+
+
+def default_template(name: str) -> str:
+    return (Path(__file__).resolve().parent.parent / "templates" / name).read_text(encoding="utf-8")
+
+
+def test_a_template_edit_re_renders_only_the_pages_made_from_it(site: Path) -> None:
+    """A district's own copy of zip.html re-renders the ZIP and area pages (and the site-wide files), nothing else."""
+    out = site / "_site"
+    home = out / "en" / "index.html"
+    before = os.stat(home).st_ino
+    (site / "templates").mkdir()
+    (site / "templates" / "zip.html").write_text(
+        default_template("zip.html").replace("{% block content %}", "{% block content %}<p>District note</p>", 1),
+        encoding="utf-8")
+    result = rebuild_equals_clean(site)
+    places = [p for kind in ("zip", "area") for p in out.glob(f"*/{kind}/*/index.html")]
+    assert places and all("District note" in p.read_text(encoding="utf-8") for p in places)
+    assert counts(result)[0] == len(places) + 1  # + the site-wide files, which may use any template
+    assert os.stat(home).st_ino == before
+    (site / "templates" / "zip.html").unlink()  # back to the default: the same pages again
+    result = rebuild_equals_clean(site)
+    assert counts(result)[0] == len(places) + 1
+
+
+def test_a_macro_edit_re_renders_every_page_that_imports_the_macros(site: Path) -> None:
+    """Templates reached through `{% extends %}` and `{% import %}` count as used too."""
+    (site / "templates").mkdir()
+    macros = default_template("macros.html") + "\n{# district: reviewed 2026-11 #}\n"
+    (site / "templates" / "macros.html").write_text(macros, encoding="utf-8")
+    school = next((site / "_site" / "ar" / "schools").iterdir()) / "index.html"
+    before = os.stat(school).st_ino
+    result = rebuild_equals_clean(site)
+    assert os.stat(school).st_ino != before
+    assert counts(result)[1] < counts(result)[0]
 
 
 def test_today_and_languages_options(site: Path) -> None:
