@@ -1,12 +1,12 @@
 """Builds too big for one machine: `build --shard K/N` on N machines, then `merge`.
 
 Shard K of N renders the per-school work whose key (school id, ZIP code or area id)
-falls in its share: school pages, outreach kits, neighborhood pages and images, in
-every language, into its own folder with a manifest. `firstdoor merge` checks that the
-N shards were built from exactly the merging machine's inputs, takes their files as
-they are, renders what needs the whole site (language pages, outreach pages and zips,
-sitemap, feeds, open data) and publishes the result, byte for byte the site a single
-`firstdoor build` writes. Any batch system runs the shards: see docs/performance.md.
+falls in its share: school pages, outreach kits, school calendars, neighborhood pages
+and images, in every language, into its own folder with a manifest. `firstdoor merge`
+checks that the N shards were built from exactly the merging machine's inputs, takes
+their files as they are, renders what needs the whole site (language pages, outreach
+pages and zips, sitemap, feeds and the district calendars, open data) and publishes the
+result, byte for byte the site a single `firstdoor build` writes. Any batch system runs the shards: see docs/performance.md.
 """
 
 from __future__ import annotations

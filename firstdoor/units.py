@@ -1,11 +1,13 @@
 """The build split into units of work: what a worker renders, and what a unit produced.
 
-A unit is one HTML page (`page:<path>`) or one outreach kit in one language
-(`kit:<lang>:<key>`); a language's outreach page (with its kit zip) is rendered in a
-second pass, from the kits. Units are planned in a fixed order, rendered by worker processes
-(`parallel.py`), and each result says which files it made, what it showed untranslated
-and which schools it used (`tracking.py`), so incremental builds know when it can be
-reused and sharded builds can render a deterministic part of them on another machine.
+A unit is one HTML page (`page:<path>`), one outreach kit in one language
+(`kit:<lang>:<key>`), one school's calendar files in one language (`calendar:<lang>:<school>`)
+or a language's feed with the district's calendar files (`feed:<lang>`); a language's
+outreach page (with its kit zip) is rendered in a second pass, from the kits. Units are
+planned in a fixed order, rendered by worker processes (`parallel.py`), and each result
+says which files it made, what it showed untranslated and which schools it used
+(`tracking.py`), so incremental builds know when it can be reused and sharded builds can
+render a deterministic part of them on another machine.
 Site-wide files and images are made by the parent (`runner.ParentUnit`).
 """
 
@@ -19,7 +21,7 @@ from typing import Any
 from firstdoor.i18n import LanguageCatalogs, Misses, Translator
 from firstdoor.languages import Language
 from firstdoor.model import Site
-from firstdoor.outputs.calendar import calendar_files
+from firstdoor.outputs.calendar import CalendarCache, CalendarWriter
 from firstdoor.outputs.feeds import feed_files
 from firstdoor.outputs.html import PageRenderer
 from firstdoor.outputs.images import ResponsiveImage
@@ -45,13 +47,17 @@ class Unit:
     kits: tuple[tuple[str, tuple[KitItem, ...]], ...] | None = None
     """For an outreach page: every kit of its language (key, items), from the first pass."""
     feed: bool = False
-    """The language's feed of key dates (`/<lang>/feed.atom`) and its calendar files."""
+    """The language's feed of key dates (`/<lang>/feed.atom`) and the district's calendar files."""
+    calendar: str | None = None
+    """A school id: that school's calendar files in this language."""
 
     @property
     def school_id(self) -> str | None:
         """The school this unit is about, if any (it decides the unit's shard)."""
         if self.page is not None:
             return self.page.school_id
+        if self.calendar is not None:
+            return self.calendar
         return self.kit if self.kit != "district" else None
 
     @property
@@ -59,6 +65,8 @@ class Unit:
         """What decides which shard renders the unit; None for units every shard needs (merge renders them)."""
         if self.page is not None:
             return self.page.school_id or (self.page.key if self.page.kind in ("zip", "area") else None)
+        if self.calendar is not None:
+            return self.calendar
         return self.kit if self.kit not in (None, "district") else None
 
 
@@ -78,14 +86,17 @@ def plan_units(pages: list[PageSpec], validated: ValidatedSite, languages: tuple
                with_kits: bool) -> tuple[list[Unit], list[Unit]]:
     """Every unit of the build in a fixed order, in two passes.
 
-    First pages (as planned) and kits per language; then the pages that show every kit
-    (outreach), which get their language's kits from the first pass (`with_kits_of`).
+    First pages (as planned), kits, schools' calendars and feeds per language; then the pages
+    that show every kit (outreach), which get their language's kits from the first pass
+    (`with_kits_of`).
     """
     first = [Unit(f"page:{spec.path}", spec.language, page=spec) for spec in pages if spec.kind not in SECOND_PASS]
     second = [Unit(f"page:{spec.path}", spec.language, page=spec) for spec in pages if spec.kind in SECOND_PASS]
     if with_kits:
         first += [Unit(f"kit:{lang.tag}:{key}", lang.tag, kit=key)
                   for lang in languages for key in kit_keys(validated.site)]
+    first += [Unit(f"calendar:{lang.tag}:{school_id}", lang.tag, calendar=school_id)
+              for lang in languages for school_id in validated.site.schools]
     first += [Unit(f"feed:{lang.tag}", lang.tag, feed=True) for lang in languages]
     return first, second
 
@@ -102,6 +113,7 @@ class TrackingRenderer(PageRenderer):
     recording_env: RecordingEnvironment
     indexes: dict[str, Any]
     card_files: dict[str, list[tuple[str, bytes]]]
+    calendars: CalendarCache
 
     def context_for(self, here: str, translator: Translator, tag: str) -> dict[str, Any]:
         """The usual context, with everything that reaches other schools wrapped (`tracking.py`)."""
@@ -122,6 +134,7 @@ def worker_renderer(validated: ValidatedSite, catalogs: dict[str, LanguageCatalo
                                 indexes.get("flyers"), indexes.get("cards"))
     renderer.uses, renderer.indexes, renderer.card_files = Uses(), indexes, card_files
     renderer.recording_env = env
+    renderer.calendars = CalendarCache()
     return renderer
 
 
@@ -144,13 +157,15 @@ def render_unit(renderer: TrackingRenderer, unit: Unit) -> UnitResult:
             place = renderer.views.neighborhood_by_key[(spec.kind, spec.key)]
             uses.schools.update(school_id for _, members in place.groups for school_id, _ in members)
         return UnitResult(unit.id, unit.language, [(spec.path, html.encode("utf-8"))], misses, uses)
+    if unit.calendar is not None:
+        uses.school(unit.calendar)
+        files = sorted(_calendar_writer(renderer, unit.language).school_files(unit.calendar).items())
+        return UnitResult(unit.id, unit.language, files, Misses(), uses)
     if unit.feed:
         uses.everything()  # the key dates of every school
         translator = renderer.translators[unit.language]
         feeds = feed_files(renderer.site, {unit.language: translator}, renderer.formatters, renderer.today)
-        language = translator.language
-        calendars = calendar_files(renderer.site, (language,), {unit.language: translator}, renderer.formatters,
-                                   renderer.site.district.base_url)
+        calendars = _calendar_writer(renderer, unit.language).district_files()
         files = [(path, text.encode("utf-8")) for path, text in feeds] + sorted(calendars.items())
         return UnitResult(unit.id, unit.language, files, Misses(), uses)
     assert unit.kit is not None
@@ -159,6 +174,13 @@ def render_unit(renderer: TrackingRenderer, unit: Unit) -> UnitResult:
         uses.school(kit.key)
     files = kit_item_files(kit, renderer.translators[unit.language].language.slug)
     return UnitResult(unit.id, unit.language, files, Misses(), uses, kit.items)
+
+
+def _calendar_writer(renderer: TrackingRenderer, tag: str) -> CalendarWriter:
+    """The calendar files of one language, sharing the renderer's serialised zones and event keys."""
+    translator = renderer.translators[tag]
+    return CalendarWriter(renderer.site, translator.language, translator.for_page(), renderer.formatters[tag],
+                          renderer.site.district.base_url, renderer.calendars, renderer.views.event_keys)
 
 
 def _render_outreach(renderer: TrackingRenderer, unit: Unit, uses: Uses) -> UnitResult:

@@ -6,6 +6,9 @@ deadline), one per school (`<lang>/schools/<id>/calendar.ics`) and one for the d
 (`<lang>/calendar.ics`). Times carry the district's TZID with its VTIMEZONE, so a phone
 shows 10:00 at the school whatever zone the phone is in.
 
+A school's files (its calendar, its events' and its own deadline's `.ics`) need only that
+school, so they are a unit of their own (`units.py`); the district's need every school.
+
 Determinism: UIDs are `<key>@<site host>` (the same in every language and every build,
 so re-importing updates instead of duplicating), and DTSTAMP is the day applications
 open, at midnight UTC: a value from the content, not the clock, so the same content
@@ -15,7 +18,7 @@ always builds the same bytes.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import urlsplit
 
@@ -30,6 +33,7 @@ from firstdoor.model import School, Site
 from firstdoor.plan import page_url
 
 PRODID = "-//firstdoor//magnet school calendar//EN"
+_END = b"END:VCALENDAR\r\n"
 
 
 def item_url(slug: str, key: str) -> str:
@@ -86,37 +90,79 @@ class _Item:
     alarm: bool = False
 
 
+@dataclass
+class CalendarCache:
+    """Serialised pieces of calendars, shared by every calendar one renderer writes.
+
+    Building a zone from the time zone database and serialising it is most of the work of
+    a one-event calendar, and its bytes depend only on the zone and the years it covers.
+    A VEVENT's bytes depend only on its item, the site's base URL and DTSTAMP: a school's
+    events, serialised for its own calendar, are reused by the district calendar.
+    """
+
+    zones: dict[tuple[str, dt.date, dt.date], bytes] = field(default_factory=dict)
+    events: dict[tuple[str, dt.datetime, _Item], bytes] = field(default_factory=dict)
+    """(base URL, DTSTAMP, item) -> the VEVENT."""
+
+    def zone(self, tzid: str, first: dt.date, last: dt.date) -> bytes:
+        """The VTIMEZONE of `tzid` from `first` to `last`, serialised."""
+        key = (tzid, first, last)
+        if key not in self.zones:
+            self.zones[key] = bytes(Timezone.from_tzid(tzid, first_date=first, last_date=last).to_ical())
+        return self.zones[key]
+
+
 class CalendarWriter:
-    """Builds every calendar file of one language."""
+    """The calendar files of one language: each school's (`school_files`) and the district's (`district_files`).
+
+    Each VEVENT is serialised once (per `CalendarCache`) and its bytes spliced into every
+    calendar that holds it (its own `.ics`, its school's, the district's): a calendar is its
+    header, its zone and its events, one after the other, exactly as icalendar writes the whole.
+    """
 
     def __init__(self, site: Site, language: Language, translator: Translator, fmt: Formatter,
-                 base_url: str) -> None:
-        self.site, self.language, self.tr, self.fmt = site, language, translator, fmt
+                 base_url: str, cache: CalendarCache, keys: dict[int, str] | None = None) -> None:
+        """`keys`: `views.event_keys(site)`, if the caller already has them."""
+        self.site, self.language, self.tr, self.fmt, self.cache = site, language, translator, fmt, cache
         self.base_url = base_url.rstrip("/") + "/"
         self.host = urlsplit(self.base_url).hostname or "firstdoor"
-        self.keys = views.event_keys(site)
+        self.keys = views.event_keys(site) if keys is None else keys
         opens = site.district.application.opens
         self.stamp = dt.datetime(opens.year, opens.month, opens.day, tzinfo=dt.timezone.utc)
 
-    def files(self) -> dict[str, bytes]:
-        """Every `.ics` file of this language, by output path."""
+    def school_files(self, school_id: str) -> dict[str, bytes]:
+        """A school's calendar and the `.ics` of its own items (its events, its own deadline), by output path."""
+        slug = self.language.slug
+        dates, events = self._school_items(school_id)
+        name = self.tr.plain(self.site.schools[school_id].name)
+        files = {school_calendar_url(slug, school_id): self._calendar(dates + events, name)}
+        for item in self._own_items(school_id, dates, events):
+            files[item_url(slug, item.key)] = self._calendar([item], item.summary)
+        return dict(sorted(files.items()))
+
+    def district_files(self) -> dict[str, bytes]:
+        """The district calendar (every dated item of every school) and the `.ics` of the district's own items."""
         slug = self.language.slug
         district = self._district_items()
-        files: dict[str, bytes] = {}
+        files = {item_url(slug, item.key): self._calendar([item], item.summary) for item in district}
         every = list(district)
-        for sid, school in views.schools_in_order(self.site):
-            dates = self._application_items(school, sid)
-            events = [self._event_item(event, sid) for event in school.events]
-            files[school_calendar_url(slug, sid)] = self._calendar(dates + events, self.tr.plain(school.name))
-            own = [dates[1]] if views.has_own_deadline(self.site, school) else []
-            every += own + events
-        for item in every:
-            files[item_url(slug, item.key)] = self._calendar([item], item.summary)
+        for sid, _ in views.schools_in_order(self.site):
+            every += self._own_items(sid, *self._school_items(sid))
         name = self._label("Magnet schools") + " · " + self._district_name()
         files[district_calendar_url(slug)] = self._calendar(every, name)
         return dict(sorted(files.items()))
 
     # -- items ----------------------------------------------------------------------------
+
+    def _school_items(self, school_id: str) -> tuple[list[_Item], list[_Item]]:
+        """A school's application dates (opening, deadline, results) and its events."""
+        school = self.site.schools[school_id]
+        return self._application_items(school, school_id), [self._event_item(e, school_id) for e in school.events]
+
+    def _own_items(self, school_id: str, dates: list[_Item], events: list[_Item]) -> list[_Item]:
+        """What only this school has: its own deadline, if it differs from the district's, and its events."""
+        own = [dates[1]] if views.has_own_deadline(self.site, self.site.schools[school_id]) else []
+        return own + events
 
     def _district_items(self) -> list[_Item]:
         items = self._application_items(None, None)
@@ -171,15 +217,25 @@ class CalendarWriter:
         cal.add("name", name)
         cal.add("x-wr-calname", name)
         cal.add("x-wr-timezone", self.site.district.timezone)
+        header = bytes(cal.to_ical())
+        assert header.endswith(_END)
+        parts = [header[:-len(_END)]]
         ordered = sorted(items, key=lambda i: (_instant(i.start), i.key))
         timed = [i.start for i in ordered if isinstance(i.start, dt.datetime)]
         if timed:
             # whole years, so the zone carries its daylight-saving rules and not just one offset
             first, last = dt.date(min(timed).year, 1, 1), dt.date(max(timed).year + 1, 1, 1)
-            cal.add_component(Timezone.from_tzid(self.site.district.timezone, first_date=first, last_date=last))
-        for item in ordered:
-            cal.add_component(self._event(item))
-        return bytes(cal.to_ical())
+            parts.append(self.cache.zone(self.site.district.timezone, first, last))
+        parts += [self._event_bytes(item) for item in ordered]
+        parts.append(_END)
+        return b"".join(parts)
+
+    def _event_bytes(self, item: _Item) -> bytes:
+        """One VEVENT, serialised once per cache."""
+        key = (self.base_url, self.stamp, item)
+        if key not in self.cache.events:
+            self.cache.events[key] = bytes(self._event(item).to_ical())
+        return self.cache.events[key]
 
     def _event(self, item: _Item) -> Event:
         event = Event()
@@ -217,14 +273,3 @@ def _instant(when: dt.date) -> dt.datetime:
     if isinstance(when, dt.datetime):
         return when.astimezone(dt.timezone.utc)
     return dt.datetime.combine(when, dt.time.min, dt.timezone.utc)
-
-
-def calendar_files(site: Site, languages: tuple[Language, ...], translators: dict[str, Translator],
-                   formatters: dict[str, Formatter], base_url: str) -> dict[str, bytes]:
-    """Every calendar file of every language, by output path."""
-    files: dict[str, bytes] = {}
-    for language in languages:
-        writer = CalendarWriter(site, language, translators[language.tag].for_page(),
-                                formatters[language.tag], base_url)
-        files.update(writer.files())
-    return files
