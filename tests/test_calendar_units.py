@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from icalendar import Calendar, Timezone
+from icalendar import Timezone
 
 from bench.generate import generate
 from firstdoor.incremental import UnitRecord, read_manifest, state_beside
-from firstdoor.outputs.calendar import PRODID, CalendarCache, CalendarWriter, _instant, _Item
+from firstdoor.outputs.calendar import CalendarCache, CalendarWriter, _instant, _Item
 from firstdoor.outputs.html import PageRenderer
 from firstdoor.pipeline import load_catalogs, load_site
 from firstdoor.render import create_environment
@@ -30,14 +30,7 @@ class WholeCalendarWriter(CalendarWriter):
     """The writer before splicing: every calendar built and serialised whole by icalendar."""
 
     def _calendar(self, items: list[_Item], name: str) -> bytes:
-        cal = Calendar()
-        cal.add("prodid", PRODID)
-        cal.add("version", "2.0")
-        cal.add("calscale", "GREGORIAN")
-        cal.add("method", "PUBLISH")
-        cal.add("name", name)
-        cal.add("x-wr-calname", name)
-        cal.add("x-wr-timezone", self.site.district.timezone)
+        cal = self.new_calendar(name)
         ordered = sorted(items, key=lambda i: (_instant(i.start), i.key))
         timed = [i.start for i in ordered if isinstance(i.start, dt.datetime)]
         if timed:

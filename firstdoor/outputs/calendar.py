@@ -208,7 +208,8 @@ class CalendarWriter:
 
     # -- serialisation ----------------------------------------------------------------------
 
-    def _calendar(self, items: list[_Item], name: str) -> bytes:
+    def new_calendar(self, name: str) -> Calendar:
+        """An empty calendar with the properties every calendar of the site has."""
         cal = Calendar()
         cal.add("prodid", PRODID)
         cal.add("version", "2.0")
@@ -217,7 +218,10 @@ class CalendarWriter:
         cal.add("name", name)
         cal.add("x-wr-calname", name)
         cal.add("x-wr-timezone", self.site.district.timezone)
-        header = bytes(cal.to_ical())
+        return cal
+
+    def _calendar(self, items: list[_Item], name: str) -> bytes:
+        header = bytes(self.new_calendar(name).to_ical())
         assert header.endswith(_END)
         parts = [header[:-len(_END)]]
         ordered = sorted(items, key=lambda i: (_instant(i.start), i.key))
