@@ -1,7 +1,7 @@
 """The benchmark: builds a generated district through the real CLI and reports a table and JSON.
 
     python bench/run.py --schools 1000 --languages 10          # the targets' size
-    python bench/run.py --schools 200 --languages 5 --quick     # a smoke run
+    python bench/run.py --schools 200 --languages 5 --quick     # a smoke run: cold and no-change only
 
 For `--jobs 1` and `--jobs <cores>` it measures a cold build (no previous output), a
 rebuild with nothing changed, a rebuild after editing one school and one after editing
@@ -130,8 +130,9 @@ def site_for(work: Path, schools: int, languages: int, seed: int) -> Path:
 
 
 def measure_size(work: Path, schools: int, languages: int, seed: int, jobs_list: list[int],
-                 full: bool) -> list[Measure]:
-    """Cold (and, with `full`, incremental) builds of one size, for each jobs value."""
+                 full: bool, edits: bool = True) -> list[Measure]:
+    """Cold (and, with `full`, incremental: no-change, and with `edits` the two edits) builds of one size,
+    for each jobs value."""
     site = site_for(work, schools, languages, seed)
     results = []
     for jobs in jobs_list:
@@ -141,6 +142,8 @@ def measure_size(work: Path, schools: int, languages: int, seed: int, jobs_list:
         if not full:
             continue
         results.append(build(site, out, jobs, "no-change", schools, languages))
+        if not edits:
+            continue
         edit_school(site, jobs)
         results.append(build(site, out, jobs, "one-school", schools, languages))
         edit_translation(site, jobs)
@@ -195,12 +198,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--flyer-schools", type=int, default=0, help="also measure flyers on this many schools")
     parser.add_argument("--scale", action="store_true", help="also cold builds at 3 sizes (schools, languages)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/firstdoor-bench"), help="where sites are built")
+    parser.add_argument("--quick", action="store_true", help="only a cold build and a no-change rebuild")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = parser.parse_args(argv)
     jobs_list = [int(j) for j in args.jobs.split(",")] if args.jobs else sorted({1, default_jobs()})
     args.work.mkdir(parents=True, exist_ok=True)
     started = dt.datetime.now().astimezone().isoformat(timespec="seconds")
-    results = measure_size(args.work, args.schools, args.languages, args.seed, jobs_list, full=True)
+    results = measure_size(args.work, args.schools, args.languages, args.seed, jobs_list, full=True,
+                           edits=not args.quick)
     if args.scale:
         for schools in (args.schools // 4, args.schools // 2):
             results += measure_size(args.work, schools, args.languages, args.seed, [max(jobs_list)], full=False)

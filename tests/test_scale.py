@@ -6,6 +6,7 @@ No test here asserts a time; the benchmark (`bench/run.py`) measures those.
 from __future__ import annotations
 
 import hashlib
+import json
 import posixpath
 import re
 import shutil
@@ -153,3 +154,15 @@ def test_fast_relative_url_matches_posixpath(from_page: str, target: str) -> Non
     if target.endswith("/") or target == "":
         expected = "./" if expected.rstrip("/") + "/" == "./" else expected.rstrip("/") + "/"
     assert relative_url(from_page, target) == expected
+
+
+def test_benchmark_quick_run_reports_cold_and_no_change(tmp_path: Path) -> None:
+    """`bench/run.py --quick` runs the real CLI on a tiny district and reports its two steps as JSON."""
+    from bench.run import main as bench_main
+
+    report = tmp_path / "bench.json"
+    bench_main(["--schools", "3", "--languages", "2", "--jobs", "1", "--quick", "--work", str(tmp_path / "work"),
+                "--json", str(report)])
+    results = json.loads(report.read_text(encoding="utf-8"))["results"]
+    assert [(r["step"], r["ok"]) for r in results] == [("cold", True), ("no-change", True)]
+    assert results[0]["pages"] > 0 and results[0]["peak_pss_mb"] > 0
