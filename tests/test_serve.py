@@ -216,6 +216,13 @@ def test_reload_is_allowed_by_the_page_policy() -> None:
     assert b"content/x.yaml:3:5" in shown and b"&lt;b&gt;bad&lt;/b&gt;" in shown
 
 
+def save(path: Path, text: str) -> None:
+    """Save a file as editors do (a new file renamed over the old), so no build ever reads it half-written."""
+    temporary = path.with_name(f".{path.name}.saving")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
 @pytest.mark.browser
 def test_a_real_browser_tab_reloads_and_shows_errors(server_for: Callable[..., Server]) -> None:
     """Headless Chromium: the page's own security policy lets the reload script connect back."""
@@ -234,14 +241,15 @@ def test_a_real_browser_tab_reloads_and_shows_errors(server_for: Callable[..., S
             page.goto(f"http://{server.host}:{server.port}/en/schools/lincoln/")
             page.get_by_text("Build, test and invent every day.").first.wait_for(timeout=10_000)
             time.sleep(0.5)  # let the event stream connect
-            school.write_text(good.replace("Build, test and invent every day.", "Plant, grow and share."),
-                              encoding="utf-8")
-            page.get_by_text("Plant, grow and share.").first.wait_for(timeout=20_000)
-            school.write_text(good.replace("method: lottery", "method: lotery"), encoding="utf-8")
-            page.get_by_text("content error").first.wait_for(timeout=20_000)
+            save(school, good.replace("Build, test and invent every day.", "Plant, grow and share."))
+            page.get_by_text("Plant, grow and share.").first.wait_for(timeout=30_000)
+            save(school, good.replace("method: lottery", "method: lotery"))
+            page.get_by_text("content error").first.wait_for(timeout=30_000)
             assert "did you mean 'lottery'?" in page.inner_text("body")
-            school.write_text(good, encoding="utf-8")
-            page.get_by_text("Build, test and invent every day.").first.wait_for(timeout=20_000)
+            save(school, good)
+            page.get_by_text("Build, test and invent every day.").first.wait_for(timeout=30_000)
+        except sync_api.TimeoutError as error:
+            raise AssertionError(f"{error}\nthe server printed:\n" + "\n".join(server.lines)) from None
         finally:
             browser.close()
     assert blocked == []
