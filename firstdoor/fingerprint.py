@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Iterable
@@ -98,17 +98,29 @@ def image_digest(paths: Iterable[Path]) -> str:
 
 @dataclass(frozen=True)
 class CatalogDigests:
-    """One language's translations: the interface strings, and content by owner."""
+    """One language's translations: the interface strings, and content by owner and by field."""
 
     interface: str
     owners: dict[str, str]
     """`district` or `schools/<id>` -> digest of that owner's content entries."""
     content: str
     """Every content entry."""
+    fields: dict[str, str] = field(default_factory=dict)
+    """`schools/<id>: <field>` -> digest of the entries of that field of that school."""
+    every_field: dict[str, str] = field(default_factory=dict)
+    """A school field (`name`) -> digest of that field's entries of every school."""
 
     def owner(self, name: str) -> str:
         """The digest of one owner's entries (`-` when it has none)."""
         return self.owners.get(name, "-")
+
+    def of_field(self, owner: str, name: str) -> str:
+        """The digest of the entries of one field of one owner (`schools/lincoln`, `name`)."""
+        return self.fields.get(f"{owner}: {name}", "-")
+
+    def of_every_school(self, name: str) -> str:
+        """The digest of one field's entries of every school."""
+        return self.every_field.get(name, "-")
 
 
 def owner_of(context: str | None) -> str:
@@ -116,14 +128,29 @@ def owner_of(context: str | None) -> str:
     return (context or "").split(":", 1)[0]
 
 
+def field_of(context: str | None) -> str:
+    """The owner and top-level field of a content entry: `schools/lincoln: events.title` -> `schools/lincoln: events`."""
+    owner, _, path = (context or "").partition(": ")
+    return f"{owner}: {path.split('.', 1)[0]}"
+
+
 def catalog_digests(catalogs: LanguageCatalogs) -> CatalogDigests:
     """Digest a language's merged catalogs (what the build shows, fuzzy entries left out)."""
     interface = digest(*(repr(item) for item in sorted(catalogs.interface.items(), key=_entry_key)))
     grouped: dict[str, list[str]] = {}
+    by_field: dict[str, list[str]] = {}
     for item in sorted(catalogs.content.items(), key=_entry_key):
         grouped.setdefault(owner_of(item[0][0]), []).append(repr(item))
+        by_field.setdefault(field_of(item[0][0]), []).append(repr(item))
     owners = {owner: digest(*entries) for owner, entries in grouped.items()}
-    return CatalogDigests(interface, owners, digest(*(f"{k}={v}" for k, v in sorted(owners.items()))))
+    fields = {name: digest(*entries) for name, entries in by_field.items()}
+    every: dict[str, list[str]] = {}
+    for name, value in sorted(fields.items()):
+        owner, _, school_field = name.partition(": ")
+        if owner.startswith("schools/"):
+            every.setdefault(school_field, []).append(f"{owner}={value}")
+    return CatalogDigests(interface, owners, digest(*(f"{k}={v}" for k, v in sorted(owners.items()))), fields,
+                          {name: digest(*parts) for name, parts in every.items()})
 
 
 def _entry_key(item: tuple[tuple[str | None, str], object]) -> tuple[str, str]:

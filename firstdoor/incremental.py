@@ -36,15 +36,15 @@ from firstdoor.languages import Language
 from firstdoor.model import Site
 from firstdoor.publish import MARKER as MARKER_FILE
 from firstdoor.publish import Staging
-from firstdoor.tracking import Uses, index_query
+from firstdoor.tracking import MEMBER, Uses, context_view, index_query, view_digest
 from firstdoor.validate import ValidatedSite
-from firstdoor.views import neighborhoods
+from firstdoor.views import SiteViews, neighborhoods
 
 STATE_DIR = ".firstdoor-build"
 """The build state (manifest, kits, catalog cache) inside a shard's folder."""
 MANIFEST = "manifest.pickle"
 KITS = "kits.pickle"
-FORMAT = 4
+FORMAT = 5
 """Bumped when the manifest's meaning changes; an older manifest is ignored (a full build)."""
 
 
@@ -121,13 +121,15 @@ class UnitRecord:
         """The record as the manifest stores it: plain tuples and lists."""
         templates = None if self.uses.templates is None else sorted(self.uses.templates)
         return (self.digest, self.files, sorted(self.uses.schools), self.uses.all_schools, sorted(self.uses.views),
-                templates, sorted(self.misses.interface), sorted(self.misses.content))
+                templates, sorted(self.misses.interface), sorted(self.misses.content), sorted(self.uses.fields),
+                sorted(self.uses.all_fields))
 
     @classmethod
     def from_data(cls, data: tuple[Any, ...], folder: Path) -> "UnitRecord":
         """Read a record written by `to_data`."""
-        unit_digest, files, schools, everything, views, templates, interface, content = data
-        uses = Uses(set(schools), everything, set(views), None if templates is None else set(templates))
+        unit_digest, files, schools, everything, views, templates, interface, content, fields, all_fields = data
+        uses = Uses(set(schools), everything, set(map(tuple, fields)), set(all_fields), set(views),
+                    None if templates is None else set(templates))
         return cls(unit_digest, files, uses,
                    Misses(set(interface), set(content)), folder)
 
@@ -253,9 +255,15 @@ class Inputs:
     """Digests of groups of files some outputs hold (`cards:es`: the cards a kit's zip includes)."""
     templates: dict[str, str] = field(default_factory=dict)
     """Template name -> digest of the file used for it (`fingerprint.lookup_digests`)."""
+    fields: "SchoolFieldDigests | None" = None
+    """Digests of each field of each school; None: fields are not told apart (any field is the whole school)."""
+    context_views: Callable[[str], str] = lambda _: "-"
+    """`ctx:schools` -> digest of that list derived from every school (`tracking.context_view`)."""
 
     def view(self, name: str) -> str:
         """The digest of a view a unit used: a neighborhood (`zip:55104`), a question to an index, a group."""
+        if name.startswith("ctx:"):
+            return self.context_views(name)
         if name.startswith("index:"):
             return digest(repr(index_query(self.indexes, name)))
         if name in self.groups:
@@ -293,9 +301,63 @@ class Inputs:
             for school_id in sorted(uses.schools):
                 parts += [school_id, self.schools.get(school_id, "-")]
                 parts += [self.catalogs[tag].owner(f"schools/{school_id}") for tag in tags]
+            parts += self._fields_digest(uses, tags)
         for view in sorted(uses.views):
             parts += [view, self.view(view)]
         return digest(*parts, *self.templates_digest(uses.templates))
+
+    def _fields_digest(self, uses: Uses, tags: list[str]) -> list[str]:
+        """What a unit's digest holds of the school fields it read (`Uses.fields`, `Uses.all_fields`)."""
+        parts: list[str] = []
+        for school_id, name in sorted(uses.fields):
+            if school_id in uses.schools:
+                continue  # already there whole
+            if self.fields is None:
+                parts += [school_id, self.schools.get(school_id, "-")]
+                parts += [self.catalogs[tag].owner(f"schools/{school_id}") for tag in tags]
+                continue
+            parts += [school_id, name, self.fields.of(school_id, name)]
+            if name != MEMBER:
+                parts += [self.catalogs[tag].of_field(f"schools/{school_id}", name) for tag in tags]
+        for name in sorted(uses.all_fields):
+            parts += ["*", name, self.all_schools if self.fields is None else self.fields.of_every_school(name)]
+            parts += [self.catalogs[tag].of_every_school(name) if self.fields else self.catalogs[tag].content
+                      for tag in tags]
+        return parts
+
+
+class SchoolFieldDigests:
+    """The digest of each field of each school, computed on first use from the validated model.
+
+    A field's digest is made from its value's `repr` (content models and prose have one
+    made of their content); a value without one counts as its whole file, so it can only
+    make a page re-render too often, never too rarely.
+    """
+
+    def __init__(self, site: Site, files: dict[str, str]) -> None:
+        self._site, self._files = site, files
+        self._of: dict[tuple[str, str], str] = {}
+        self._every: dict[str, str] = {}
+
+    def of(self, school_id: str, name: str) -> str:
+        """One field of one school (`MEMBER`: whether the school exists); `-` for a school that does not."""
+        key = (school_id, name)
+        if key not in self._of:
+            school = self._site.schools.get(school_id)
+            if school is None:
+                self._of[key] = "-"
+            elif name == MEMBER:
+                self._of[key] = "+"
+            else:
+                text = repr(getattr(school, name))
+                self._of[key] = self._files.get(school_id, "?") if " at 0x" in text else digest(name, text)
+        return self._of[key]
+
+    def of_every_school(self, name: str) -> str:
+        """One field of every school (which schools there are included)."""
+        if name not in self._every:
+            self._every[name] = digest(*(f"{sid}={self.of(sid, name)}" for sid in sorted(self._site.schools)))
+        return self._every[name]
 
 
 def reusable(previous: list[Manifest], unit_id: str, expected: Callable[[Uses], str]) -> UnitRecord | None:
@@ -349,8 +411,11 @@ def gather_inputs(validated: ValidatedSite, languages: tuple[Language, ...], cat
                    *options, *(f"{sid}={value}" for sid, value in sorted(images.items())))
     schools = {path.stem: file_digest(path) for path in validated.files.schools if path.stem in site.schools}
     every_view = functools.cache(lambda: _view_digests(site))  # computed once, on first use
+    shared = SiteViews(site, today)
+    school_ids = {id(school): school_id for school_id, school in site.schools.items()}
+    context_views = functools.cache(lambda name: view_digest(context_view(shared, name), school_ids))
     return Inputs(build, schools, catalogs, lambda view: every_view().get(view, "-"), images,
-                  templates=templates)
+                  templates=templates, fields=SchoolFieldDigests(site, schools), context_views=context_views)
 
 
 def _view_digests(site: Site) -> dict[str, str]:

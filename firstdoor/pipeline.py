@@ -216,7 +216,7 @@ def build(site_dir: Path, options: BuildOptions, progress: Progress = NoProgress
         report.warnings += flyers.warnings
         report.flyers, report.flyers_rendered = len(flyers.index.files), flyers.rendered
     with output_lock(options.out):
-        if options.shard is None and nothing_changed(options.out, units, parents, previous, inputs):
+        if options.shard is None and nothing_changed(options.out, units, parents, previous, inputs, validated.site):
             report.files, report.misses = files_of(previous[0].units), misses_by_language(previous[0].units, units)
             report.reused = len(units[0]) + len(units[1]) + len(parents)
             write_summary(state, options.out, previous[0].units, inputs, report.misses, MARKER,

@@ -22,7 +22,7 @@ from firstdoor.model import Site
 from firstdoor.publish import MARKER, Staging
 from firstdoor.shard import Shard, check_complete, read_shards
 from firstdoor.tracking import Uses
-from firstdoor.units import Unit, render_unit, with_kits_of, worker_renderer
+from firstdoor.units import Unit, kits_digests, render_unit, with_kits_of, worker_renderer
 
 Files = list[tuple[str, bytes]]
 
@@ -98,8 +98,9 @@ def run_units(units: tuple[list[Unit], list[Unit]], parents: list[ParentUnit], p
     outcome = Outcome(for_merge=for_merge)
     first, second = units
     _run_pass(first, previous, inputs, stage, jobs, setup_args, outcome, advance)
-    _run_pass([with_kits_of(unit, outcome.kits, site) for unit in second], previous, inputs, stage, jobs,
-              setup_args, outcome, advance)
+    second = [with_kits_of(unit, outcome.kits, site) for unit in second]
+    inputs.groups.update(kits_digests(second))
+    _run_pass(second, previous, inputs, stage, jobs, setup_args, outcome, advance)
     for parent in parents:
         record = incremental.reusable(previous, parent.id, parent.expected(inputs))
         if record is not None:
@@ -145,14 +146,20 @@ def _run_pass(units: list[Unit], previous: list[Manifest], inputs: Inputs, stage
 
 
 def nothing_changed(out: Path, passes: tuple[list[Unit], list[Unit]], parents: list[ParentUnit],
-                    previous: list[Manifest], inputs: Inputs) -> bool:
+                    previous: list[Manifest], inputs: Inputs, site: Site) -> bool:
     """True when the output holds exactly these units, all unchanged, and nothing else: there is nothing to do."""
     units = passes[0] + passes[1]
     if len(previous) != 1 or previous[0].shard is not None or not (out / MARKER).is_file():
         return False
     if set(previous[0].units) != {u.id for u in units} | {p.id for p in parents}:
         return False
-    if not all(incremental.reusable(previous, u.id, expected(u, inputs)) for u in units) or \
+    if not all(incremental.reusable(previous, u.id, expected(u, inputs)) for u in passes[0]):
+        return False
+    try:  # every kit is unchanged: the outreach pages would get the previous build's kits
+        inputs.groups.update(kits_digests([with_kits_of(u, previous[0].kits, site) for u in passes[1]]))
+    except KeyError:
+        return False
+    if not all(incremental.reusable(previous, u.id, expected(u, inputs)) for u in passes[1]) or \
             not all(incremental.reusable(previous, p.id, p.expected(inputs)) for p in parents):
         return False
     records = previous[0].units.values()

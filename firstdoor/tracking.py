@@ -1,27 +1,36 @@
-"""Which schools a page actually used, recorded while it renders.
+"""Which schools, and which of their fields, a page actually used, recorded while it renders.
 
 An incremental build may reuse a page only if nothing it was built from changed. A
-school's page obviously depends on its own school; a list page depends on every
-school; but a district's own templates may show anything. So instead of guessing from
-the page kind, the render context hands templates read-only wrappers that record use:
+school's page obviously depends on its own school; a list page shows a few fields of
+every school; but a district's own templates may show anything. So instead of guessing
+from the page kind, the render context hands templates read-only wrappers that record use:
 
-- `site.schools[id]` records that one school;
-- iterating, counting or testing any list of all schools (`schools`, `site.schools`,
-  `upcoming_events`, `bus_by_zip`, `neighborhoods`...) records "every school";
-- a context value this module does not know also counts as "every school", so a new
-  value added to the context can only make builds slower, never wrong.
+- a school reached through `site.schools[id]` records each field read (`(id, "name")`);
+- a school reached through a list of all schools (`schools`, `neighborhoods`...) records
+  each field read for every school (`all_fields`): the list may hold any school;
+- using a list derived from every school (`schools`, `upcoming_events`, `bus_by_zip`...)
+  records it as a view (`ctx:schools`): its digest is made from the list itself, with
+  each school in it by id (`view_digest`), so it changes when a school joins, leaves or
+  moves in it, and the fields each school shows are recorded as they are read;
+- anything else (a method of the model, a context value this module does not know)
+  counts as "every school, whole", so a new value added to the context can only make
+  builds slower, never wrong.
 
-Prose is reachable only through its school, so the schools used also say which
-content translations (catalog entries with context `schools/<id>: ...`) the page used.
+Prose is reachable only through its school's fields, so the fields used also say which
+content translations (catalog entries with context `schools/<id>: <field>...`) the page used.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence, cast
 
-from firstdoor.model import Site
+from firstdoor.fingerprint import digest
+from firstdoor.model import School, Site
+from firstdoor.views import SiteViews
 
 SAFE_KEYS = frozenset({
     "here", "absolute", "url", "link", "asset", "lang", "languages", "translator", "vocab", "fmt",
@@ -35,10 +44,6 @@ SAFE_KEYS = frozenset({
 `images`, `srcset`, `og_image` show image files, which are in every page's digest.
 """
 
-ALL_SCHOOLS_KEYS = frozenset({"schools", "upcoming_events", "past_events", "bus_by_zip", "neighborhoods",
-                              "instruction_languages", "grade_levels", "schools_with_theme", "schools_in_band"})
-"""Context values derived from every school: using them makes a page depend on all schools."""
-
 WRAPPED_KEYS = frozenset({"site", "jsonld", "flyers", "cards"})
 """Context values wrapped to record exactly what a page asks of them (see `track_context`)."""
 
@@ -48,7 +53,13 @@ class Uses:
     """What one output used while rendering."""
 
     schools: set[str] = field(default_factory=set)
+    """Schools used whole."""
     all_schools: bool = False
+    """Every school used whole (the safe answer to anything not tracked finer)."""
+    fields: set[tuple[str, str]] = field(default_factory=set)
+    """(school id, field) read from schools looked up by id."""
+    all_fields: set[str] = field(default_factory=set)
+    """Fields read from schools reached through lists of all schools: they count for every school."""
     views: set[str] = field(default_factory=set)
     """Derived views whose membership the output shows (`zip:55104`, `area:east`)."""
     templates: set[str] | None = None
@@ -62,49 +73,176 @@ class Uses:
         """Record that the output depends on every school."""
         self.all_schools = True
 
+    def field(self, school_id: str | None, name: str) -> None:
+        """Record one field of one school (None: of every school); `*` means the whole school."""
+        if school_id is None:
+            if name == "*":
+                self.everything()
+            else:
+                self.all_fields.add(name)
+        elif name == "*":
+            self.schools.add(school_id)
+        else:
+            self.fields.add((school_id, name))
 
-class _EveryUse:
-    """Read-only access to a collection derived from every school; any use records "every school"."""
 
-    def __init__(self, items: Any, uses: Uses) -> None:
-        self._items, self._uses = items, uses
+SCHOOL_FIELDS = frozenset(School.model_fields)
+"""What a field-recording school records by name; any other attribute (a model method) counts as `*`."""
+
+
+class SchoolFields:
+    """A school as templates see it: reading a field records it (see `Uses.field`), nothing else changes.
+
+    `school_id` None: the school was reached through a list of all schools, so what is read
+    counts for every school.
+    """
+
+    __slots__ = ("_school", "_school_id", "_uses")
+
+    def __init__(self, school: School, school_id: str | None, uses: Uses) -> None:
+        self._school, self._school_id, self._uses = school, school_id, uses
+
+    def __getattr__(self, name: str) -> Any:
+        self._uses.field(self._school_id, name if name in SCHOOL_FIELDS else "*")
+        return getattr(self._school, name)
+
+    def __eq__(self, other: object) -> bool:
+        return self._school == unwrap(other)
+
+    def __hash__(self) -> int:
+        return hash(self._school)
+
+    def __str__(self) -> str:
+        self._uses.field(self._school_id, "*")
+        return str(self._school)
+
+    __repr__ = __str__
+
+
+def unwrap(value: object) -> object:
+    """The school behind a `SchoolFields`, or the value itself."""
+    return value._school if isinstance(value, SchoolFields) else value  # noqa: SLF001
+
+
+def _wrap(value: Any, uses: Uses) -> Any:
+    """`value` with every school in it (in tuples, lists, dataclasses) recording its fields for every school."""
+    if isinstance(value, School):
+        return SchoolFields(value, None, uses)
+    if isinstance(value, (tuple, list)):
+        items = [_wrap(item, uses) for item in value]
+        if all(new is old for new, old in zip(items, value)):
+            return value
+        return tuple(items) if isinstance(value, tuple) else items
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _wrap(getattr(value, f.name), uses) for f in dataclasses.fields(value) if f.init}
+        if all(changes[name] is getattr(value, name) for name in changes):
+            return value
+        return dataclasses.replace(value, **changes)
+    return value
+
+
+def view_digest(value: Any, school_ids: Mapping[int, str]) -> str:
+    """The digest of a list derived from every school, each school in it by id (`school_ids`: id() -> school id).
+
+    What the schools in it show is recorded field by field as a page reads them; this
+    digest says which schools are in it, in what order, and everything else it holds.
+    """
+    return digest(_shape(value, school_ids))
+
+
+def _shape(value: Any, school_ids: Mapping[int, str]) -> str:
+    if isinstance(value, School):
+        return f"school:{school_ids.get(id(value), '?')}"
+    if isinstance(value, (tuple, list)):
+        return "[" + ",".join(_shape(item, school_ids) for item in value) + "]"
+    if isinstance(value, Mapping):
+        return "{" + ",".join(f"{key!r}:{_shape(item, school_ids)}" for key, item in value.items()) + "}"
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return type(value).__name__ + "(" + ",".join(
+            f"{f.name}={_shape(getattr(value, f.name), school_ids)}" for f in dataclasses.fields(value)) + ")"
+    if value is None or isinstance(value, (str, int, float, dt.date, dt.time)) or hasattr(value, "model_fields"):
+        return repr(value)  # content models (events) and values have a repr made of their content
+    return f"unknown:{type(value).__name__}:{id(value)}"  # never the same twice: such a view is never reused
+
+
+class _ViewUse:
+    """Read-only access to a list derived from every school; any use records the view `ctx:<name>`.
+
+    The schools in it come out recording their fields for every school (`_wrap`).
+    """
+
+    def __init__(self, name: str, items: Any, uses: Uses) -> None:
+        self._name, self._items, self._uses = name, items, uses
+
+    def _used(self) -> None:
+        self._uses.views.add(f"ctx:{self._name}")
 
     def __getitem__(self, key: Any) -> Any:
-        self._uses.everything()
-        return self._items[key]
+        self._used()
+        return _wrap(self._items[key], self._uses)
 
     def __len__(self) -> int:
-        self._uses.everything()
+        self._used()
         return len(self._items)
 
-    def __iter__(self) -> Iterator[Any]:
-        self._uses.everything()
-        return iter(self._items)
-
     def __bool__(self) -> bool:
-        self._uses.everything()
+        self._used()
         return bool(self._items)
 
 
-class AllSchoolsSequence(_EveryUse, Sequence[Any]):
+class AllSchoolsSequence(_ViewUse, Sequence[Any]):
     """A read-only list derived from every school (`schools`, `upcoming_events`...)."""
 
+    def __iter__(self) -> Iterator[Any]:
+        self._used()
+        return (_wrap(item, self._uses) for item in self._items)
 
-class AllSchoolsMapping(_EveryUse, Mapping[Any, Any]):
+
+class AllSchoolsMapping(_ViewUse, Mapping[Any, Any]):
     """A read-only mapping derived from every school (`bus_by_zip`)."""
 
+    def __iter__(self) -> Iterator[Any]:
+        self._used()
+        return iter(self._items)
 
-class TrackedSchools(_EveryUse, Mapping[str, Any]):
-    """`site.schools`: looking one school up records that school; listing them records all."""
+
+class TrackedSchools(Mapping[str, Any]):
+    """`site.schools`: a school looked up by id records the fields read of it; listing them records
+    which schools there are (`ctx:members`) and the fields read, for every school."""
+
+    def __init__(self, schools: Mapping[str, School], uses: Uses) -> None:
+        self._schools, self._uses = schools, uses
 
     def __getitem__(self, school_id: str) -> Any:
-        self._uses.school(school_id)
-        return self._items[school_id]
+        self._uses.field(school_id, MEMBER)
+        return SchoolFields(self._schools[school_id], school_id, self._uses)
 
     def __contains__(self, school_id: object) -> bool:
         if isinstance(school_id, str):
-            self._uses.school(school_id)
-        return school_id in self._items
+            self._uses.field(school_id, MEMBER)
+        return school_id in self._schools
+
+    def __iter__(self) -> Iterator[str]:
+        self._uses.views.add("ctx:members")
+        return iter(self._schools)
+
+    def __len__(self) -> int:
+        self._uses.views.add("ctx:members")
+        return len(self._schools)
+
+    def values(self) -> Any:
+        """Every school, recording fields for every school."""
+        self._uses.views.add("ctx:members")
+        return [SchoolFields(school, None, self._uses) for school in self._schools.values()]
+
+    def items(self) -> Any:
+        """Every (id, school), recording fields for every school."""
+        self._uses.views.add("ctx:members")
+        return [(sid, SchoolFields(school, None, self._uses)) for sid, school in self._schools.items()]
+
+
+MEMBER = "#"
+"""The pseudo-field "this school exists", recorded by a lookup by id."""
 
 
 class TrackedSite:
@@ -123,19 +261,24 @@ class TrackedSite:
         return getattr(self._site, name)
 
 
+def tracked_site(site: Site, uses: Uses) -> Site:
+    """The site for code written against the model (calendars, feeds, JSON-LD), recording what it reads."""
+    return cast(Site, TrackedSite(site, uses))
+
+
 class TrackedStructuredData:
-    """`jsonld`: a school's JSON-LD records that school; the lists of every school record them all."""
+    """`jsonld`: the JSON-LD builder, reading the site through `TrackedSite`."""
 
     def __init__(self, data: Any, uses: Uses) -> None:
-        self._data, self._uses = data, uses
-
-    def school(self, school_id: str) -> Any:
-        """The JSON-LD of one school."""
-        self._uses.school(school_id)
-        return self._data.school(school_id)
+        self._uses = uses
+        known = dataclasses.is_dataclass(data) and not isinstance(data, type) and hasattr(data, "site")
+        self._data: Any = dataclasses.replace(data, site=tracked_site(data.site, uses)) if known else None
+        self._raw = data
 
     def __getattr__(self, name: str) -> Any:
-        self._uses.everything()
+        if self._data is None:
+            self._uses.everything()
+            return getattr(self._raw, name)
         return getattr(self._data, name)
 
 
@@ -177,11 +320,42 @@ def index_query(indexes: dict[str, Any], view: str) -> Any:
     return value(*positional, **keywords)
 
 
-def _calls_everything(function: Any, uses: Uses) -> Any:
+def _view_call(name: str, function: Any, uses: Uses) -> Any:
+    """A function of the context returning a list derived from every school (`schools_with_theme`):
+    each call records the view with its arguments (`ctx:schools_with_theme:["stem"]`)."""
     def call(*args: Any, **kwargs: Any) -> Any:
-        uses.everything()
-        return function(*args, **kwargs)
+        if kwargs:
+            uses.everything()
+        else:
+            uses.views.add(f"ctx:{name}:{json.dumps(list(args))}")
+        return _wrap(function(*args, **kwargs), uses)
     return call
+
+
+VIEW_SOURCES: dict[str, Callable[[SiteViews], Any]] = {
+    "schools": lambda views: views.schools_in_order,
+    "upcoming_events": lambda views: views.events[0],
+    "past_events": lambda views: views.events[1],
+    "bus_by_zip": lambda views: views.bus_by_zip,
+    "neighborhoods": lambda views: views.neighborhoods,
+    "instruction_languages": lambda views: views.instruction_languages,
+    "grade_levels": lambda views: views.grade_levels,
+    "schools_with_theme": lambda views: views.schools_with_theme,
+    "schools_in_band": lambda views: views.schools_in_band,
+}
+"""Each context value derived from every school, from the site's views (`html.PageRenderer.context_for`)."""
+
+ALL_SCHOOLS_KEYS = frozenset(VIEW_SOURCES)
+"""Context values derived from every school: using one records it as a view."""
+
+
+def context_view(views: SiteViews, name: str) -> Any:
+    """Today's value of a view a page recorded (`ctx:schools`, `ctx:schools_in_band:["6-8"]`, `ctx:members`)."""
+    key, _, args = name.removeprefix("ctx:").partition(":")
+    if key == "members":
+        return tuple(views.site.schools)
+    source = VIEW_SOURCES[key](views)
+    return source(*json.loads(args)) if args else source
 
 
 def track_context(context: dict[str, Any], uses: Uses) -> dict[str, Any]:
@@ -197,11 +371,11 @@ def track_context(context: dict[str, Any], uses: Uses) -> dict[str, Any]:
         elif key in ("flyers", "cards"):
             tracked[key] = None if value is None else TrackedIndex(key, value, uses)
         elif key in ALL_SCHOOLS_KEYS and callable(value):
-            tracked[key] = _calls_everything(value, uses)
+            tracked[key] = _view_call(key, value, uses)
         elif key in ALL_SCHOOLS_KEYS and isinstance(value, Mapping):
-            tracked[key] = AllSchoolsMapping(value, uses)
+            tracked[key] = AllSchoolsMapping(key, value, uses)
         elif key in ALL_SCHOOLS_KEYS and isinstance(value, Sequence):
-            tracked[key] = AllSchoolsSequence(value, uses)
+            tracked[key] = AllSchoolsSequence(key, value, uses)
         else:
             uses.everything()  # unknown to incremental builds: assume it shows every school
             tracked[key] = value

@@ -16,11 +16,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from firstdoor.i18n import LanguageCatalogs, Misses, Translator
 from firstdoor.languages import Language
-from firstdoor.model import Site
+from firstdoor.fingerprint import digest
+from firstdoor.model import School, Site
 from firstdoor.outputs.calendar import CalendarCache, CalendarWriter
 from firstdoor.outputs.feeds import feed_files
 from firstdoor.outputs.html import PageRenderer
@@ -28,7 +29,7 @@ from firstdoor.outputs.images import ResponsiveImage
 from firstdoor.outputs.outreach import Kit, KitItem, build_kit, kit_item_files, kit_keys, kit_zip
 from firstdoor.plan import PageSpec
 from firstdoor.render import RecordingEnvironment, create_environment
-from firstdoor.tracking import TrackedIndex, Uses, track_context
+from firstdoor.tracking import SchoolFields, TrackedIndex, Uses, track_context, tracked_site
 from firstdoor.validate import ValidatedSite
 
 SECOND_PASS = frozenset({"outreach"})
@@ -106,6 +107,21 @@ def with_kits_of(unit: Unit, kits: dict[str, tuple[KitItem, ...]], site: Site) -
     return replace(unit, kits=tuple((key, kits[f"kit:{unit.language}:{key}"]) for key in kit_keys(site)))
 
 
+def kits_view(language: str) -> str:
+    """The view an outreach page records: the items of every kit of its language (`kits_digests`)."""
+    return f"kits:{language}"
+
+
+def kits_digests(second: list[Unit]) -> dict[str, str]:
+    """The digest of each `kits_view`, from second-pass units that carry their kits (`with_kits_of`)."""
+    return {kits_view(unit.language): digest(repr(unit.kits)) for unit in second if unit.kits is not None}
+
+
+def _school_fields(school: School | None, uses: Uses) -> School | None:
+    """A kit's school as the outreach page reads it: each field read counts for every school."""
+    return None if school is None else cast(School, SchoolFields(school, None, uses))
+
+
 class TrackingRenderer(PageRenderer):
     """A page renderer whose render context records which schools (and its environment which templates) a page uses."""
 
@@ -162,10 +178,10 @@ def render_unit(renderer: TrackingRenderer, unit: Unit) -> UnitResult:
         files = sorted(_calendar_writer(renderer, unit.language).school_files(unit.calendar).items())
         return UnitResult(unit.id, unit.language, files, Misses(), uses)
     if unit.feed:
-        uses.everything()  # the key dates of every school
+        site = tracked_site(renderer.site, uses)  # the key dates of every school: which fields they read
         translator = renderer.translators[unit.language]
-        feeds = feed_files(renderer.site, {unit.language: translator}, renderer.formatters, renderer.today)
-        calendars = _calendar_writer(renderer, unit.language).district_files()
+        feeds = feed_files(site, {unit.language: translator}, renderer.formatters, renderer.today)
+        calendars = _calendar_writer(renderer, unit.language, site).district_files()
         files = [(path, text.encode("utf-8")) for path, text in feeds] + sorted(calendars.items())
         return UnitResult(unit.id, unit.language, files, Misses(), uses)
     assert unit.kit is not None
@@ -176,19 +192,22 @@ def render_unit(renderer: TrackingRenderer, unit: Unit) -> UnitResult:
     return UnitResult(unit.id, unit.language, files, Misses(), uses, kit.items)
 
 
-def _calendar_writer(renderer: TrackingRenderer, tag: str) -> CalendarWriter:
-    """The calendar files of one language, sharing the renderer's serialised zones and event keys."""
+def _calendar_writer(renderer: TrackingRenderer, tag: str, site: Site | None = None) -> CalendarWriter:
+    """The calendar files of one language, sharing the renderer's serialised zones and event keys.
+
+    `site`: the site to read (a `tracking.tracked_site` records what the calendars use).
+    """
     translator = renderer.translators[tag]
-    return CalendarWriter(renderer.site, translator.language, translator.for_page(), renderer.formatters[tag],
+    return CalendarWriter(site or renderer.site, translator.language, translator.for_page(), renderer.formatters[tag],
                           renderer.site.district.base_url, renderer.calendars, renderer.views.event_keys)
 
 
 def _render_outreach(renderer: TrackingRenderer, unit: Unit, uses: Uses) -> UnitResult:
     """A language's outreach page and kit zip, from the kits of the first pass."""
     assert unit.page is not None and unit.kits is not None
-    uses.everything()  # it lists every school's kit
+    uses.views.add(kits_view(unit.language))  # every kit's items; what it shows of each school, field by field
     slug = unit.page.slug
-    kits = [Kit(key, renderer.site.schools.get(key), items) for key, items in unit.kits]
+    kits = [Kit(key, _school_fields(renderer.site.schools.get(key), uses), items) for key, items in unit.kits]
     renderer.kits[unit.language] = kits
     html, misses = renderer.page(unit.page)
     uses.views.add(f"cards:{slug}")  # the zip holds the language's share cards too

@@ -277,3 +277,53 @@ def test_a_build_failing_while_rendering_leaves_the_site_untouched(site: Path) -
     assert snapshot(site / "_site") == before
     (site / "templates" / "outreach.html").unlink()
     rebuild_equals_clean(site)
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    """Every file below `folder` with its inode: a file rendered again gets a new one."""
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def changed_files(before: dict[str, int], folder: Path) -> set[str]:
+    """The files of `folder` that are new or were written again since `before` was taken."""
+    return {path for path, inode in inodes(folder).items() if before.get(path) != inode}
+
+
+def test_a_description_edit_leaves_the_pages_that_list_schools_alone(site: Path) -> None:
+    """Lists show a school's name, grades, themes...: not its description, so they are reused as they were."""
+    out = site / "_site"
+    edited = school_files(site)[0].stem
+    before = inodes(out)
+    edit_yaml(school_files(site)[0], lambda d: d.update(description=d["description"] + "\nOne more sentence.\n"))
+    rebuild_equals_clean(site)
+    changed = changed_files(before, out)
+    assert f"en/schools/{edited}/index.html" in changed
+    for kept in ("en/index.html", "ar/events/index.html", "en/compare/index.html", "hmn/transportation/index.html",
+                 "en/calendar.ics", "ar/feed.atom"):
+        assert kept not in changed, kept
+    assert not {path for path in changed if "/schools/" in path and f"/schools/{edited}/" not in path}
+
+
+def test_a_name_edit_re_renders_every_list_that_shows_it(site: Path) -> None:
+    out = site / "_site"
+    before = inodes(out)
+    edit_yaml(school_files(site)[1], lambda d: d.update(name="Aardvark Academy"))
+    rebuild_equals_clean(site)
+    changed = changed_files(before, out)
+    assert {"en/index.html", "ar/compare/index.html", "en/calendar.ics"} <= changed
+    assert "Aardvark Academy" in (out / "en" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_field_a_district_template_adds_to_a_list_is_tracked(site: Path) -> None:
+    """A district's home page showing every school's phone: a phone edit re-renders it, whichever school."""
+    (site / "templates").mkdir()
+    home = default_template("home.html").replace("{% for school_id, school in schools %}",
+                                                 "{% for school_id, school in schools %}<p>{{ school.phone }}</p>", 1)
+    assert "<p>{{ school.phone }}</p>" in home
+    (site / "templates" / "home.html").write_text(home, encoding="utf-8")
+    rebuild_equals_clean(site)
+    before = inodes(site / "_site")
+    edit_yaml(school_files(site)[6], lambda d: d.update(phone="(651) 555-0199"))
+    rebuild_equals_clean(site)
+    assert "en/index.html" in changed_files(before, site / "_site")
+    assert "555-0199" in (site / "_site" / "en" / "index.html").read_text(encoding="utf-8")
