@@ -124,17 +124,17 @@ def unwrap(value: object) -> object:
     return value._school if isinstance(value, SchoolFields) else value  # noqa: SLF001
 
 
-def _wrap(value: Any, uses: Uses) -> Any:
+def wrap_schools(value: Any, uses: Uses) -> Any:
     """`value` with every school in it (in tuples, lists, dataclasses) recording its fields for every school."""
     if isinstance(value, School):
         return SchoolFields(value, None, uses)
     if isinstance(value, (tuple, list)):
-        items = [_wrap(item, uses) for item in value]
+        items = [wrap_schools(item, uses) for item in value]
         if all(new is old for new, old in zip(items, value)):
             return value
         return tuple(items) if isinstance(value, tuple) else items
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: _wrap(getattr(value, f.name), uses) for f in dataclasses.fields(value) if f.init}
+        changes = {f.name: wrap_schools(getattr(value, f.name), uses) for f in dataclasses.fields(value) if f.init}
         if all(changes[name] is getattr(value, name) for name in changes):
             return value
         return dataclasses.replace(value, **changes)
@@ -179,7 +179,7 @@ class _ViewUse:
 
     def __getitem__(self, key: Any) -> Any:
         self._used()
-        return _wrap(self._items[key], self._uses)
+        return wrap_schools(self._items[key], self._uses)
 
     def __len__(self) -> int:
         self._used()
@@ -195,7 +195,7 @@ class AllSchoolsSequence(_ViewUse, Sequence[Any]):
 
     def __iter__(self) -> Iterator[Any]:
         self._used()
-        return (_wrap(item, self._uses) for item in self._items)
+        return (wrap_schools(item, self._uses) for item in self._items)
 
 
 class AllSchoolsMapping(_ViewUse, Mapping[Any, Any]):
@@ -328,7 +328,7 @@ def _view_call(name: str, function: Any, uses: Uses) -> Any:
             uses.everything()
         else:
             uses.views.add(f"ctx:{name}:{json.dumps(list(args))}")
-        return _wrap(function(*args, **kwargs), uses)
+        return wrap_schools(function(*args, **kwargs), uses)
     return call
 
 

@@ -29,7 +29,7 @@ from firstdoor.outputs.images import ResponsiveImage
 from firstdoor.outputs.outreach import Kit, KitItem, build_kit, kit_item_files, kit_keys, kit_zip
 from firstdoor.plan import PageSpec
 from firstdoor.render import RecordingEnvironment, create_environment
-from firstdoor.tracking import SchoolFields, TrackedIndex, Uses, track_context, tracked_site
+from firstdoor.tracking import SchoolFields, TrackedIndex, Uses, track_context, tracked_site, wrap_schools
 from firstdoor.validate import ValidatedSite
 
 SECOND_PASS = frozenset({"outreach"})
@@ -135,6 +135,10 @@ class TrackingRenderer(PageRenderer):
         """The usual context, with everything that reaches other schools wrapped (`tracking.py`)."""
         return track_context(super().context_for(here, translator, tag), self.uses)
 
+    def listed(self, value: Any) -> Any:
+        """A page's own list of schools, each school recording the fields read of it."""
+        return wrap_schools(value, self.uses)
+
 
 def worker_renderer(validated: ValidatedSite, catalogs: dict[str, LanguageCatalogs],
                     languages: tuple[Language, ...], today: dt.date, asset_urls: dict[str, str],
@@ -169,9 +173,7 @@ def render_unit(renderer: TrackingRenderer, unit: Unit) -> UnitResult:
         if spec.school_id is not None:
             uses.school(spec.school_id)
         if spec.kind in ("zip", "area") and spec.key is not None:
-            uses.views.add(f"{spec.kind}:{spec.key}")
-            place = renderer.views.neighborhood_by_key[(spec.kind, spec.key)]
-            uses.schools.update(school_id for _, members in place.groups for school_id, _ in members)
+            uses.views.add(f"{spec.kind}:{spec.key}")  # which schools it lists; their fields as read (`listed`)
         return UnitResult(unit.id, unit.language, [(spec.path, html.encode("utf-8"))], misses, uses)
     if unit.calendar is not None:
         uses.school(unit.calendar)

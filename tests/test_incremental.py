@@ -302,6 +302,7 @@ def test_a_description_edit_leaves_the_pages_that_list_schools_alone(site: Path)
                  "en/calendar.ics", "ar/feed.atom"):
         assert kept not in changed, kept
     assert not {path for path in changed if "/schools/" in path and f"/schools/{edited}/" not in path}
+    assert not {path for path in changed if "/zip/" in path or "/area/" in path}  # they show its name, not this
 
 
 def test_a_name_edit_re_renders_every_list_that_shows_it(site: Path) -> None:

@@ -71,7 +71,7 @@ class PageRenderer:
                            school_timeline=views.timeline(self.site, school),
                            school_deadline=self.site.deadline_for(school))
         if spec.kind in ("zip", "area") and spec.key is not None:
-            context.update(place=self.views.neighborhood_by_key[(spec.kind, spec.key)],
+            context.update(place=self.listed(self.views.neighborhood_by_key[(spec.kind, spec.key)]),
                            area=self.site.district.areas.get(spec.key) if spec.kind == "area" else None,
                            page_url_home=page_url("home", translator.language.slug),
                            lottery_summary=translator.markdown_summary(self.site.district.application.how_it_works))
@@ -86,6 +86,10 @@ class PageRenderer:
         if translator.misses:
             notice = render_template(self.env, "notice.html", context, f"notice ({spec.language})")
         return html.replace(NOTICE_SLOT, notice.strip()), translator.misses
+
+    def listed(self, value: Any) -> Any:
+        """A page's own list of schools (a neighborhood's), as its template gets it (see `units.TrackingRenderer`)."""
+        return value
 
     def _root_language(self) -> Language:
         """The language of the root pages: the source language, or the first one built (`--lang`)."""
