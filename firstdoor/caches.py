@@ -57,6 +57,8 @@ class ContentCache:
         """School file -> the key its validation was stored under (advice on it is stored by that key too)."""
         self.documents: dict[Path, Document] = {}
         """Files parsed by this build, kept for advice until it takes them (so none is parsed twice)."""
+        self.folders: dict[Path, str] = {}
+        """Folders resolved by this build (see `validate.school_key`)."""
 
     def result(self, kind: str, key: str | None, expected: type[T], compute: Callable[[], T]) -> T:
         """The result stored under `key` by a previous build, else `compute()` (stored unless `key` is None)."""

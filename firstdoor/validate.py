@@ -149,7 +149,7 @@ def _read_school(path: Path, files: SiteFiles, timezone: ZoneInfo, cache: Conten
     """A school file read and validated alone, or as a previous build left it when the file is unchanged."""
     if cache is None:
         return validate_school(path, files, timezone)[0]
-    key = school_key(path, files.root, timezone.key)
+    key = school_key(path, files.root, timezone.key, cache.folders)
     if key is not None:
         cache.keys[path] = key
 
@@ -161,14 +161,19 @@ def _read_school(path: Path, files: SiteFiles, timezone: ZoneInfo, cache: Conten
     return cache.result("school", key, SchoolFile, compute)
 
 
-def school_key(path: Path, root: Path, timezone: str) -> str | None:
+def school_key(path: Path, root: Path, timezone: str, folders: dict[Path, str] | None = None) -> str | None:
     """The key of a school file's validation: its bytes and where it lies, the district's timezone, the tool.
 
     None when the file cannot be read: it is then validated (and the error reported) every time.
+    `folders` remembers resolved folders across the files of one run (resolving costs system calls).
     """
+    folders = {} if folders is None else folders
     try:
         data = path.read_bytes()
-        place = [str(root.resolve()), str(path.parent.resolve()), str(path.resolve()), path.name]
+        for folder in (root, path.parent):
+            if folder not in folders:
+                folders[folder] = str(folder.resolve())
+        place = [folders[root], folders[path.parent], str(path.resolve()), path.name]
     except (OSError, RuntimeError):  # unreadable, or a loop of links
         return None
     return digest("school", tool_fingerprint(), *place, timezone, data)
