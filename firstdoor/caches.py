@@ -37,7 +37,7 @@ T = TypeVar("T")
 
 
 class ContentCache:
-    """What reading each school file and giving advice on it found, kept between builds per file.
+    """What reading each school file and giving advice on it found (and each language resolved), kept between builds.
 
     A result is stored in the build state under a digest of everything it depends on
     (the file's bytes and place, the district's timezone, firstdoor's version...), so an
@@ -52,7 +52,7 @@ class ContentCache:
         self.keep: dict[str, bytes | Path] = {}
         """Cache files for the new build state: new ones as bytes, reused ones as the file to keep."""
         self.computed: dict[str, int] = {}
-        """How many results of each kind (`school`, `advice`) this build computed instead of reusing."""
+        """How many results of each kind (`school`, `advice`, `language`) this build computed instead of reusing."""
         self.keys: dict[Path, str] = {}
         """School file -> the key its validation was stored under (advice on it is stored by that key too)."""
         self.documents: dict[Path, Document] = {}

@@ -123,7 +123,7 @@ def validate_site(files: SiteFiles, initial: list[Problem] | None = None,
     if district is None or district_doc is None:
         problems.raise_if_errors()
         raise AssertionError("district failed validation without an error")  # pragma: no cover
-    known = _check_languages(district, district_doc, read, docs, problems)
+    known = _check_languages(district, district_doc, read, docs, problems, cache)
     _check_district(district, district_doc, problems)
     for school_id, school in schools.items():
         _check_school(school, docs[school_id], district, files, problems)
@@ -245,7 +245,8 @@ def _problem_at(doc: Located, path: Path_, message: str, hint: str | None = None
 
 
 def _check_languages(district: District, doc: Document, schools: dict[str, SchoolFile],
-                     school_docs: dict[str, Located], problems: ProblemList) -> dict[str, Language]:
+                     school_docs: dict[str, Located], problems: ProblemList,
+                     cache: ContentCache | None = None) -> dict[str, Language]:
     """Resolve every language tag the content uses; unknown ones are errors saying what to add."""
     overrides = {tag: o.model_dump() for tag, o in district.language_overrides.items()}
     uses: list[tuple[str, Located, Path_]] = []
@@ -260,7 +261,7 @@ def _check_languages(district: District, doc: Document, schools: dict[str, Schoo
         if tag in known:
             continue
         try:
-            known[tag] = resolve_language(tag, overrides.get(tag))
+            known[tag] = _language(tag, overrides.get(tag), cache)
         except UnknownLanguage as exc:
             if exc.missing == "cldr":
                 message = f"formats_like: '{exc.tag}' is not a locale CLDR knows"
@@ -284,6 +285,14 @@ def _check_languages(district: District, doc: Document, schools: dict[str, Schoo
                                  f"'{district.default_language}' is not in `languages`",
                                  "add the language the prose is written in to `languages`"))
     return known
+
+
+def _language(tag: str, override: dict[str, Any] | None, cache: ContentCache | None) -> Language:
+    """`resolve_language`, reused from a previous build: reading CLDR's data costs more than checking a site."""
+    if cache is None:
+        return resolve_language(tag, override)
+    key = digest("language", tool_fingerprint(), tag, repr(override))
+    return cache.result("language", key, Language, lambda: resolve_language(tag, override))
 
 
 def _language_fields(node: Any, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
