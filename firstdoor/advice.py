@@ -14,21 +14,25 @@ from __future__ import annotations
 import datetime as dt
 import re
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from firstdoor.errors import Problem
+from firstdoor.fingerprint import digest
 from firstdoor.links import LinkTargets, markdown_links
-from firstdoor.model import Event, School
+from firstdoor.model import District, Event, School
 from firstdoor.readability import reading_grade
 from firstdoor.sources import Document, Path_, load_yaml
 from firstdoor.explain import dotted
 from firstdoor.validate import ValidatedSite
 from firstdoor.values import Prose, _check_url
+
+if TYPE_CHECKING:  # caches.py reads the build state, which needs this module's classes
+    from firstdoor.caches import ContentCache
 
 RULES: dict[str, str] = {
     "reading-grade": "prose above the reading grade families can be expected to read",
@@ -83,35 +87,115 @@ class Finding:
     problem: Problem
 
 
-def advise(validated: ValidatedSite, options: AdviceOptions, coverage: dict[str, float]) -> list[Finding]:
+@dataclass(frozen=True)
+class _Link:
+    """A link written in prose: whether it works depends on the rest of the site, decided per build."""
+
+    href: str
+    path: Path_
+    at: Problem
+    """Where it is written (the problem without its message)."""
+
+
+@dataclass(frozen=True)
+class _Dated:
+    """Advice that holds from some day on: a deadline once passed, an event once stale."""
+
+    day: dt.date
+    event: bool
+    """An event's last day (stale some days later), else a deadline (passed the day after)."""
+    finding: Finding
+
+
+@dataclass(frozen=True)
+class SchoolAdvice:
+    """The advice on one school found from its file alone, as a build state keeps it between builds.
+
+    What depends on the day (past dates) or on the rest of the site (links) is kept as
+    something to decide, in the order the findings would be made.
+    """
+
+    items: tuple[Finding | _Link | _Dated, ...]
+
+
+def advise(validated: ValidatedSite, options: AdviceOptions, coverage: dict[str, float],
+           cache: ContentCache | None = None) -> list[Finding]:
     """Every piece of advice for a validated site, in file and line order.
 
     `coverage` is the percentage translated per language (`coverage.translation_coverage`).
+    With a `cache`, the advice on a school file unchanged since a previous build is reused.
     """
     files = validated.files
     district_doc = _load(files.district, files.root)
-    school_docs = {path.stem: _load(path, files.root) for path in files.schools}
     site = validated.site
     english = validated.source_language.tag.split("-")[0].lower() == "en"
     targets = LinkTargets.of(validated)
-    findings: list[Finding] = []
-    sources: list[tuple[Document, BaseModel, str]] = [(district_doc, site.district, "")]
-    sources += [(school_docs[school_id], school, school_id) for school_id, school in site.schools.items()]
-    for doc, node, school_id in sources:
-        for path, value, info in _fields(node):
-            if isinstance(value, Prose):
-                if english:
-                    findings += _reading_grade(doc, path, value, options.max_grade)
-                findings += _dates_in_prose(doc, path, value)
-                if value.kind == "markdown":
-                    findings += _links(doc, path, value, targets, school_id)
-            elif isinstance(value, str) and _is_url_field(info):
-                findings += _insecure_url(doc, path, value)
-    findings += _past_dates(validated, district_doc, school_docs, options)
+    district = _prose_advice(district_doc, site.district, english, options.max_grade)
+    findings = _decide(district + _district_dates(site.district, district_doc), targets, "", options)
+    paths = {path.stem: path for path in files.schools}
     for school_id, school in site.schools.items():
-        findings += _school_gaps(school_docs[school_id], school)
+        prepared = _school_advice(paths[school_id], school, files.root, english, options.max_grade, cache)
+        findings += _decide(prepared.items, targets, school_id, options)
     findings += _coverage(validated, district_doc, coverage, options.min_translated)
     return sorted(findings, key=lambda f: f.problem.sort_key())
+
+
+def _school_advice(path: Path, school: School, root: Path, english: bool, max_grade: float,
+                   cache: ContentCache | None) -> SchoolAdvice:
+    """The advice on one school file, from the cache when the file and the settings are unchanged."""
+    def compute() -> SchoolAdvice:
+        doc = (cache.documents.pop(path, None) if cache else None) or _load(path, root)
+        return prepare_school(doc, school, english, max_grade)
+    if cache is None:
+        return compute()
+    key = cache.keys.get(path)
+    return cache.result("advice", key and digest(key, str(english), repr(max_grade)), SchoolAdvice, compute)
+
+
+def prepare_school(doc: Document, school: School, english: bool, max_grade: float) -> SchoolAdvice:
+    """The advice on a school that its file alone decides; the rest is decided by `_decide`."""
+    items = _prose_advice(doc, school, english, max_grade)
+    own = school.application.deadline if school.application else None
+    if own is not None:
+        items.append(_Dated(_day(own), False, finding(
+            "past-date", doc, ("application", "deadline"), f"this school's deadline ({_day(own).isoformat()}) has passed",
+            "set next season's deadline, or remove it to use the district's")))
+    items += [_stale_event(doc, ("events", i), event) for i, event in enumerate(school.events)]
+    items += _school_gaps(doc, school)
+    return SchoolAdvice(tuple(items))
+
+
+def _prose_advice(doc: Document, node: BaseModel, english: bool, max_grade: float,
+                  ) -> list[Finding | _Link | _Dated]:
+    """Reading grade, dates, links and addresses in the prose and address fields of one file."""
+    items: list[Finding | _Link | _Dated] = []
+    for path, value, info in _fields(node):
+        if isinstance(value, Prose):
+            if english:
+                items += _reading_grade(doc, path, value, max_grade)
+            items += _dates_in_prose(doc, path, value)
+            if value.kind == "markdown":
+                items += [_Link(href, path, finding("", doc, path, "", "", href).problem)
+                          for href in markdown_links(value.text)]
+        elif isinstance(value, str) and _is_url_field(info):
+            items += _insecure_url(doc, path, value)
+    return items
+
+
+def _decide(items: Iterable[Finding | _Link | _Dated], targets: LinkTargets, school_id: str,
+            options: AdviceOptions) -> list[Finding]:
+    """The findings of prepared advice, for this site and this day."""
+    found: list[Finding] = []
+    for item in items:
+        if isinstance(item, _Link):
+            found += _link(item, targets, school_id)
+        elif isinstance(item, _Dated):
+            late = (options.today - item.day).days > options.stale_after_days if item.event \
+                else item.day < options.today
+            found += [item.finding] if late else []
+        else:
+            found.append(item)
+    return found
 
 
 def _load(path: Path, root: Path) -> Document:
@@ -222,19 +306,17 @@ def _shorten(text: str, limit: int = 90) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
-def _links(doc: Document, path: Path_, prose: Prose, targets: LinkTargets, school_id: str) -> list[Finding]:
-    found: list[Finding] = []
-    for href in markdown_links(prose.text):
-        if targets.is_internal(href):
-            problem = targets.check(href, targets.page_of(path, school_id))
-            if problem:
-                found.append(finding("broken-link", doc, path, f"the link {href} {problem[0]}", problem[1],
-                                     href))
-        elif not href.startswith(("https:", "mailto:", "tel:")):
-            found.append(finding("insecure-url", doc, path, f"the link {href} is not https:, mailto: or tel:",
-                                 "link to https:// addresses: browsers warn about others, and the site "
-                                 "removes links it cannot trust", href))
-    return found
+def _link(link: _Link, targets: LinkTargets, school_id: str) -> list[Finding]:
+    href = link.href
+    if targets.is_internal(href):
+        problem = targets.check(href, targets.page_of(link.path, school_id))
+        if problem:
+            return [Finding("broken-link", replace(link.at, message=f"the link {href} {problem[0]}", hint=problem[1]))]
+    elif not href.startswith(("https:", "mailto:", "tel:")):
+        return [Finding("insecure-url", replace(link.at, message=f"the link {href} is not https:, mailto: or tel:",
+                                                hint="link to https:// addresses: browsers warn about others, and "
+                                                "the site removes links it cannot trust"))]
+    return []
 
 
 def _insecure_url(doc: Document, path: Path_, value: str) -> list[Finding]:
@@ -246,32 +328,20 @@ def _insecure_url(doc: Document, path: Path_, value: str) -> list[Finding]:
 
 # --- dates -------------------------------------------------------------------------------
 
-def _past_dates(validated: ValidatedSite, district_doc: Document, school_docs: dict[str, Document],
-                options: AdviceOptions) -> list[Finding]:
-    site, today = validated.site, options.today
-    found: list[Finding] = []
-    deadline = _day(site.district.application.deadline)
-    if deadline < today:
-        found.append(finding("past-date", district_doc, ("application", "deadline"),
-                             f"the application deadline ({deadline.isoformat()}) has passed",
-                             "set next season's `opens`, `deadline` and `results`"))
-    events: list[tuple[Document, Path_, Event]] = [
-        (district_doc, ("application", "help_sessions", i), e)
-        for i, e in enumerate(site.district.application.help_sessions)]
-    for school_id, school in site.schools.items():
-        doc = school_docs[school_id]
-        own = school.application.deadline if school.application else None
-        if own is not None and _day(own) < today:
-            found.append(finding("past-date", doc, ("application", "deadline"),
-                                 f"this school's deadline ({_day(own).isoformat()}) has passed",
-                                 "set next season's deadline, or remove it to use the district's"))
-        events += [(doc, ("events", i), e) for i, e in enumerate(school.events)]
-    for doc, path, event in events:
-        ended = (event.end or event.start).date()
-        if (today - ended).days > options.stale_after_days:
-            found.append(finding("past-date", doc, path, f"this event ended on {ended.isoformat()}",
-                                 "remove it, or replace it with this season's date"))
-    return found
+def _district_dates(district: District, doc: Document) -> list[Finding | _Link | _Dated]:
+    """The district's deadline (advice once passed) and help sessions (once stale)."""
+    deadline = _day(district.application.deadline)
+    items: list[Finding | _Link | _Dated] = [_Dated(deadline, False, finding(
+        "past-date", doc, ("application", "deadline"), f"the application deadline ({deadline.isoformat()}) has passed",
+        "set next season's `opens`, `deadline` and `results`"))]
+    return items + [_stale_event(doc, ("application", "help_sessions", i), e)
+                    for i, e in enumerate(district.application.help_sessions)]
+
+
+def _stale_event(doc: Document, path: Path_, event: Event) -> _Dated:
+    ended = (event.end or event.start).date()
+    return _Dated(ended, True, finding("past-date", doc, path, f"this event ended on {ended.isoformat()}",
+                                       "remove it, or replace it with this season's date"))
 
 
 def _day(value: dt.date) -> dt.date:

@@ -2,10 +2,10 @@
 
 A state-wide site has thousands of school files and tens of thousands of content
 entries per language; reading, validating and checking them takes seconds. Languages
-are read by worker processes. Both results (the validated site; each language's
-translations, problems and digests) are kept in the build state, in files named after
-the digest of everything they were read from, so a later build reads them again only
-when one of those files changed.
+are read by worker processes. The results (each school file's validation and advice;
+each language's translations, problems and digests) are kept in the build state, in
+files named after the digest of everything they were read from, so a later build reads
+again only the files that changed.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import pickle
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TypeVar
 
 from firstdoor import parallel
 from firstdoor.errors import Problem
@@ -24,40 +24,59 @@ from firstdoor.incremental import safe_dumps, safe_loads
 from firstdoor.languages import Language
 from firstdoor.model import Site
 from firstdoor.outputs.images import ResponsiveImage, resize_image, resize_images
+from firstdoor.sources import Document
 from firstdoor.status import check_catalog
-from firstdoor.validate import ValidatedSite
 
 CACHE_DIR = "catalogs"
 """Inside a build state folder."""
-SITE_CACHE = "site-{}.pickle"
+CONTENT_DIR = "content"
+"""Inside a build state folder: results of each content file (`ContentCache`)."""
 IMAGES_DIR = "images"
 
-
-def load_site_cached(root: Path, previous: tuple[Path, ...],
-                     load: Callable[[Path], ValidatedSite]) -> tuple[ValidatedSite, dict[str, bytes | Path]]:
-    """The validated site (`load(root)`), from a previous build's state when no content file changed."""
-    name = SITE_CACHE.format(_content_digest(root))
-    for folder in previous:
-        try:
-            validated = safe_loads((folder / name).read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
-            continue  # no cache, or a damaged one: validate
-        if isinstance(validated, ValidatedSite):
-            return validated, {name: folder / name}
-    validated = load(root)
-    return validated, {name: safe_dumps(validated)}
+T = TypeVar("T")
 
 
-def _content_digest(root: Path) -> str:
-    """Everything validation reads: every file under content/ (images by size and time), and the tool."""
-    content = root / "content"
-    parts = [tool_fingerprint(), str(root), str(root.resolve())]
-    for path in sorted(content.rglob("*")) if content.is_dir() else []:
-        if not path.is_file():
-            continue
-        relative = path.relative_to(content).as_posix()
-        parts += [relative, image_digest([path]) if relative.startswith("images/") else file_digest(path)]
-    return digest(*parts)
+class ContentCache:
+    """What reading each school file and giving advice on it found (and each language resolved), kept between builds.
+
+    A result is stored in the build state under a digest of everything it depends on
+    (the file's bytes and place, the district's timezone, firstdoor's version...), so an
+    edit of one school makes the next build read and check that file only. A damaged
+    result, or one of another version, is not found or not accepted: the file is read again.
+    Pass one cache object through a build; `keep` then holds the files of the new build state.
+    """
+
+    def __init__(self, previous: tuple[Path, ...] = ()) -> None:
+        self.previous = previous
+        """Build state folders to reuse results from."""
+        self.keep: dict[str, bytes | Path] = {}
+        """Cache files for the new build state: new ones as bytes, reused ones as the file to keep."""
+        self.computed: dict[str, int] = {}
+        """How many results of each kind (`school`, `advice`, `language`) this build computed instead of reusing."""
+        self.keys: dict[Path, str] = {}
+        """School file -> the key its validation was stored under (advice on it is stored by that key too)."""
+        self.documents: dict[Path, Document] = {}
+        """Files parsed by this build, kept for advice until it takes them (so none is parsed twice)."""
+        self.folders: dict[Path, str] = {}
+        """Folders resolved by this build (see `validate.school_key`)."""
+
+    def result(self, kind: str, key: str | None, expected: type[T], compute: Callable[[], T]) -> T:
+        """The result stored under `key` by a previous build, else `compute()` (stored unless `key` is None)."""
+        name = f"{CONTENT_DIR}/{kind}-{key}.pickle"
+        for folder in self.previous if key is not None else ():
+            try:
+                stored_key, value = safe_loads((folder / name).read_bytes())
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError,
+                    IndexError, KeyError):
+                continue  # none, or damaged: compute it again
+            if stored_key == key and isinstance(value, expected):
+                self.keep[name] = folder / name
+                return value
+        value = compute()
+        self.computed[kind] = self.computed.get(kind, 0) + 1
+        if key is not None:
+            self.keep[name] = safe_dumps((key, value))
+        return value
 
 
 class LoadedLanguage:

@@ -18,7 +18,7 @@ from jinja2 import Environment
 from firstdoor import parallel
 from firstdoor.advice import AdviceOptions, Finding, advise
 from firstdoor.cache import CACHE_DIR
-from firstdoor.caches import LoadedLanguage, load_languages, load_site_cached, resize_cached
+from firstdoor.caches import ContentCache, LoadedLanguage, load_languages, resize_cached
 from firstdoor.errors import ContentError, Problem, UsageError
 from firstdoor.fingerprint import digest
 from firstdoor.i18n import LanguageCatalogs, Misses
@@ -98,14 +98,16 @@ class BuildReport:
     rendered: int = 0
     """Units (pages, kits...) rendered by this build; the others were reused unchanged."""
     reused: int = 0
+    validated: int = 0
+    """School files validated by this build; the others' results came from the build state."""
 
 
-def load_site(site_dir: Path) -> ValidatedSite:
-    """Find and validate every content file of the site folder."""
+def load_site(site_dir: Path, cache: ContentCache | None = None) -> ValidatedSite:
+    """Find and validate every content file of the site folder (reusing a previous build's results by `cache`)."""
     files, problems = find_site_files(site_dir)
     if files is None:
         raise ContentError(problems)
-    return validate_site(files, problems)
+    return validate_site(files, problems, cache)
 
 
 def translation_folders(validated: ValidatedSite) -> list[Path]:
@@ -162,7 +164,8 @@ def build(site_dir: Path, options: BuildOptions, progress: Progress = NoProgress
     check_output_folder(options.out, site_dir, options.force)
     recover_output(options.out)
     reuse_from = () if options.clean else state_folders(options.out, options.merge_from)
-    validated, caches = load_site_cached(site_dir, reuse_from, load_site)
+    content = ContentCache(reuse_from)
+    validated = load_site(site_dir, content)
     languages = build_languages(validated, options.languages)
     pair = flyer_pair(validated, options)
     if not languages:
@@ -179,13 +182,16 @@ def build(site_dir: Path, options: BuildOptions, progress: Progress = NoProgress
                            template_folders(validated.files.templates_dir),
                            (str(options.pdf), options.paper or "", ",".join(pair or ()), str(options.zip_sheets)))
     report = BuildReport(out=options.out, languages=languages, pages=len(pages), left_out=left_out,
-                         warnings=validated.warnings + tuple(catalog_warnings))
+                         warnings=validated.warnings + tuple(catalog_warnings),
+                         validated=content.computed.get("school", 0))
     state = state_beside(options.out)
     if not (options.clean or options.shard or options.merge_from):
         with output_lock(options.out):
             summary = unchanged(state, options.out, inputs)
         if summary is not None:  # the published site is exactly what this build would write: leave it alone
             return summary_report(report, summary)
+    report.advice = tuple(advise(validated, AdviceOptions(today=today), coverage={}, cache=content))
+    content.documents.clear()
     catalogs = {tag: item.catalogs for tag, item in loaded.items()}
     env = create_environment(validated.files.templates_dir)
     css_url, css = stylesheet(validated.files.templates_dir)
@@ -211,7 +217,6 @@ def build(site_dir: Path, options: BuildOptions, progress: Progress = NoProgress
                                       digest(inputs.build, *(f"{p}={digest(d)}" for p, d in outputs))))
     previous = previous_builds(options.out, options.merge_from, options.clean, inputs, units, parents)
     units, parents = for_shard(units, parents, options.shard)
-    report.advice = tuple(advise(validated, AdviceOptions(today=today), coverage={}))
     if flyers:
         report.warnings += flyers.warnings
         report.flyers, report.flyers_rendered = len(flyers.index.files), flyers.rendered
@@ -229,7 +234,7 @@ def build(site_dir: Path, options: BuildOptions, progress: Progress = NoProgress
             outcome = run_units(units, parents, previous, inputs, stage, jobs, worker_args, validated.site,
                                 for_merge=options.shard is not None, advance=advance)
         report.files = len(stage.written)
-        new_state = save_state(stage, outcome, inputs, options.shard, {**caches, **catalog_cache, **image_cache})
+        new_state = save_state(stage, outcome, inputs, options.shard, {**content.keep, **catalog_cache, **image_cache})
     report.misses, report.rendered, report.reused = misses_by_language(outcome.records, units), \
         outcome.rendered, outcome.reused
     if new_state is not None:

@@ -222,7 +222,7 @@ def test_damaged_build_state_means_a_full_build(site: Path) -> None:
     state = state_beside(site / "_site")
     (state / "manifest.pickle").write_bytes(b"not a pickle")
     (state / "kits.pickle").write_bytes(b"garbage")
-    for cached in [*(state / "catalogs").iterdir(), *state.glob("site-*.pickle")]:
+    for cached in [*(state / "catalogs").iterdir(), *(state / "content").iterdir()]:
         cached.write_bytes(b"garbage")
     edit_yaml(school_files(site)[0], lambda d: d.update(seats=1))
     rebuild_equals_clean(site)
