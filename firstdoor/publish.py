@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import json
 import os
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 from types import TracebackType
@@ -64,14 +66,26 @@ class Staging:
     part of a small rebuild. The published site is never touched: a file is replaced by
     removing its name first (files are shared by hard links between the two folders),
     and whatever the new site does not have is removed before the swap.
+
+    With `listings`, what each published output holds is recorded there (a `Listing`),
+    so that what the new site does not have is found from the record instead of by
+    listing every folder of the recycled one.
     """
 
-    def __init__(self, out: Path, keep: Path | None = None) -> None:
+    def __init__(self, out: Path, keep: Path | None = None, listings: Path | None = None) -> None:
         self.out = out.resolve()
         self.path = Path("")
         self.keep = keep
         """Where the previous output is kept for the next build to recycle; None: deleted."""
+        self.listings = listings
+        """Where the listings of published outputs are kept (`Listing`); None: none are."""
         self._recycled = False
+        self._listing: Listing | None = None
+        """What the recycled folder held when it was published, if that is known."""
+        self._unchanged: set[str] = set()
+        """Its folders that hold exactly what its listing says (as far as anyone but this build goes)."""
+        self.scanned = 0
+        """How many folders the prune listed (all of them without a listing): for tests."""
         self._written: set[str] = set()
         self._folders: set[str] = set()
         self._lock = contextlib.ExitStack()
@@ -90,7 +104,11 @@ class Staging:
                 if self.keep.is_dir() and (self.keep / MARKER).is_file():
                     os.rename(self.keep, self.path)  # replaces the empty folder mkdtemp made
                     self._recycled = True
-            _remove(self.path / MARKER)
+                    if self.listings is not None:
+                        self._listing = Listing.read(self.listings, self.path)
+                    if self._listing is not None:
+                        self._unchanged = self._listing.unchanged(self.path)
+            _remove(self.path / MARKER)  # a new marker: the listing of the recycled folder never fits it again
             (self.path / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
             self._lock = on_failure.pop_all()  # keep the lock until __exit__
         return self
@@ -135,20 +153,35 @@ class Staging:
             self._folders.add(folder)
         return os.path.join(self.path, relative)
 
-    def _prune(self) -> None:
-        """Remove from a recycled folder everything this build did not write."""
+    def _all_folders(self) -> set[str]:
+        """Every folder of the output ("" for its top), parents included."""
+        return {""} | {"/".join(f.split("/")[:i]) for f in self._folders if f for i in range(1, f.count("/") + 2)}
+
+    def _prune(self, folders: set[str]) -> None:
+        """Remove from a recycled folder everything this build did not write (`folders`: `_all_folders`).
+
+        A folder its listing vouches for loses the listed files this build did not write,
+        and its listed subfolders this build has no use for; every other folder is listed
+        (it changed since it was published, or this build made it, or there is no listing).
+        """
         needed = {MARKER} | self._written
-        folders = {""} | {"/".join(f.split("/")[:i]) for f in self._folders if f for i in range(1, f.count("/") + 2)}
-        stack = [""]
-        while stack:
-            folder = stack.pop()
+        if self._listing is not None:
+            for folder in self._listing.folders:
+                parent = folder.rpartition("/")[0]
+                if folder not in folders and parent in folders:
+                    _remove_folder(os.path.join(self.path, folder))
+            for folder in self._unchanged & folders:
+                for name in self._listing.folders[folder][2]:
+                    relative = f"{folder}/{name}" if folder else name
+                    if relative not in needed and relative not in folders:
+                        _remove(Path(self.path, relative))
+        for folder in sorted(folders - self._unchanged):
+            self.scanned += 1
             with os.scandir(os.path.join(self.path, folder)) as entries:
                 for entry in entries:
                     relative = f"{folder}/{entry.name}" if folder else entry.name
                     if entry.is_dir(follow_symlinks=False):
-                        if relative in folders:
-                            stack.append(relative)
-                        else:
+                        if relative not in folders:
                             shutil.rmtree(entry.path)
                     elif relative not in needed:
                         os.unlink(entry.path)
@@ -171,9 +204,105 @@ class Staging:
                 else:
                     remove_output_tree(self.path)
                 return
+            folders = self._all_folders()
             if self._recycled:
-                self._prune()
+                self._prune(folders)
+            if self.listings is not None:
+                Listing.write(self.listings, self.path, folders, self._written)
             _swap_in(self.path, self.out, self.keep)
+            if self.listings is not None:
+                Listing.tidy(self.listings, [self.out, *([self.keep] if self.keep else [])])
+
+
+class Listing:
+    """What a published output folder holds: its folders, each with its modification time and files.
+
+    Found by the folder's marker file (each staging folder writes a new one, so a listing
+    never describes a folder a later build has touched), and trusted folder by folder: a
+    folder that is still the same folder (inode) with the recorded modification time has
+    had no name added, removed or renamed in it since. A folder modified in the same clock
+    tick as the listing was written might be modified again without its time changing, so
+    it is never trusted (git's "racy" entries); nor is the top folder, which the swap renames.
+    """
+
+    FORMAT = 1
+
+    def __init__(self, folders: dict[str, tuple[int, int, list[str]]], stamp: int) -> None:
+        self.folders = folders
+        """Folder ("" for the top) -> (inode, modification time in ns, names of the files in it)."""
+        self.stamp = stamp
+        """When the listing was written (its file's modification time, by the same clock)."""
+
+    @staticmethod
+    def key(folder: Path) -> str | None:
+        """The name of the listing of `folder`: from its marker file's identity; None without one."""
+        try:
+            found = os.stat(folder / MARKER, follow_symlinks=False)
+        except OSError:
+            return None
+        return f"{found.st_dev}-{found.st_ino}-{found.st_mtime_ns}-{found.st_ctime_ns}.json"
+
+    @classmethod
+    def read(cls, listings: Path, folder: Path) -> "Listing | None":
+        """The listing of `folder`; None when there is none or it is unusable."""
+        key = cls.key(folder)
+        if key is None:
+            return None
+        try:
+            with open(listings / key, "rb") as file:
+                stamp = os.fstat(file.fileno()).st_mtime_ns
+                data = json.loads(file.read())
+            if data["format"] != cls.FORMAT:
+                return None
+            folders = {str(name): (int(inode), int(mtime), [str(f) for f in files])
+                       for name, (inode, mtime, files) in data["folders"].items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+        return cls(folders, stamp) if "" in folders else None
+
+    def unchanged(self, root: Path) -> set[str]:
+        """The folders of `root` below its top that hold just what this listing says."""
+        found = set()
+        for folder, (inode, mtime, _) in self.folders.items():
+            if not folder or mtime >= self.stamp:
+                continue
+            try:
+                now = os.stat(os.path.join(root, folder), follow_symlinks=False)
+            except OSError:
+                continue
+            if stat.S_ISDIR(now.st_mode) and (now.st_ino, now.st_mtime_ns) == (inode, mtime):
+                found.add(folder)
+        return found
+
+    @classmethod
+    def write(cls, listings: Path, root: Path, folders: set[str], files: set[str]) -> None:
+        """Record that `root` holds exactly `folders` (parents included) and `files` besides its marker."""
+        key = cls.key(root)
+        if key is None:
+            return
+        names: dict[str, list[str]] = {folder: [] for folder in folders}
+        names[""].append(MARKER)
+        for relative in files:
+            folder, _, name = relative.rpartition("/")
+            names[folder].append(name)
+        found = {folder: os.stat(os.path.join(root, folder)) for folder in sorted(folders)}
+        data = {"format": cls.FORMAT,
+                "folders": {folder: [now.st_ino, now.st_mtime_ns, sorted(names[folder])]
+                            for folder, now in found.items()}}
+        listings.mkdir(parents=True, exist_ok=True)
+        new = listings / (key + ".new")
+        new.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+        os.replace(new, listings / key)  # its modification time is after every folder's
+
+    @classmethod
+    def tidy(cls, listings: Path, keep: list[Path]) -> None:
+        """Delete the listings of folders other than `keep` (they are gone, or were changed by a build)."""
+        wanted = {cls.key(folder) for folder in keep}
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(listings):
+                if entry.name not in wanted:
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
 
 
 @contextlib.contextmanager
@@ -299,6 +428,15 @@ def _remove(path: Path) -> None:
         pass
     except (IsADirectoryError, PermissionError):
         shutil.rmtree(path)
+
+
+def _remove_folder(path: str) -> None:
+    """Remove a folder (not a file or a link standing in its place) if it is there."""
+    try:
+        if stat.S_ISDIR(os.stat(path, follow_symlinks=False).st_mode):
+            shutil.rmtree(path)
+    except FileNotFoundError:
+        pass
 
 
 def _clear_path(root: Path, folder: str) -> None:
