@@ -86,6 +86,11 @@ class Staging:
         """Its folders that hold exactly what its listing says (as far as anyone but this build goes)."""
         self.scanned = 0
         """How many folders the prune listed (all of them without a listing): for tests."""
+        self._present: dict[str, int] = {}
+        """Inodes of the recycled folder's files, where its listing vouches for them."""
+        self._inodes: dict[str, int] = {}
+        """Inodes of the files this build put in place (0: not known), for its listing."""
+        self._device = 0
         self._written: set[str] = set()
         self._folders: set[str] = set()
         self._lock = contextlib.ExitStack()
@@ -108,6 +113,8 @@ class Staging:
                         self._listing = Listing.read(self.listings, self.path)
                     if self._listing is not None:
                         self._unchanged = self._listing.unchanged(self.path)
+                        self._present = self._listing.inodes(self._unchanged)
+            self._device = os.stat(self.path).st_dev
             _remove(self.path / MARKER)  # a new marker: the listing of the recycled folder never fits it again
             (self.path / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
             self._lock = on_failure.pop_all()  # keep the lock until __exit__
@@ -120,19 +127,24 @@ class Staging:
             _remove(Path(target))  # never write into a file the published site shares
         with open(target, "wb") as file:
             file.write(data.encode("utf-8") if isinstance(data, str) else data)
+            self._inodes[relative] = os.fstat(file.fileno()).st_ino
 
     def link(self, relative: str, source: str | Path) -> None:
         """Reuse an unchanged file of a previous build: a hard link (a copy across file systems)."""
         target = self._target(relative)
+        try:
+            found = os.stat(source)
+            inode = found.st_ino if found.st_dev == self._device else 0
+        except OSError:
+            inode = 0
         if self._recycled:
-            try:
-                if os.path.samefile(target, source):
-                    return  # the recycled folder already has this very file
-            except OSError:
-                pass
+            if inode and inode == (self._present.get(relative) or _inode(target, self._device)):
+                self._inodes[relative] = inode
+                return  # the recycled folder already has this very file
             _remove(Path(target))
         try:
             os.link(source, target)
+            self._inodes[relative] = inode
         except OSError:
             shutil.copy2(source, target)
 
@@ -208,7 +220,8 @@ class Staging:
             if self._recycled:
                 self._prune(folders)
             if self.listings is not None:
-                Listing.write(self.listings, self.path, folders, self._written)
+                Listing.write(self.listings, self.path, folders,
+                              {relative: self._inodes.get(relative, 0) for relative in self._written})
             _swap_in(self.path, self.out, self.keep)
             if self.listings is not None:
                 Listing.tidy(self.listings, [self.out, *([self.keep] if self.keep else [])])
@@ -225,11 +238,11 @@ class Listing:
     it is never trusted (git's "racy" entries); nor is the top folder, which the swap renames.
     """
 
-    FORMAT = 1
+    FORMAT = 2
 
-    def __init__(self, folders: dict[str, tuple[int, int, list[str]]], stamp: int) -> None:
+    def __init__(self, folders: dict[str, tuple[int, int, list[str], list[int]]], stamp: int) -> None:
         self.folders = folders
-        """Folder ("" for the top) -> (inode, modification time in ns, names of the files in it)."""
+        """Folder ("" for the top) -> (inode, modification time in ns, names of its files, their inodes or 0)."""
         self.stamp = stamp
         """When the listing was written (its file's modification time, by the same clock)."""
 
@@ -254,16 +267,18 @@ class Listing:
                 data = json.loads(file.read())
             if data["format"] != cls.FORMAT:
                 return None
-            folders = {str(name): (int(inode), int(mtime), [str(f) for f in files])
-                       for name, (inode, mtime, files) in data["folders"].items()}
+            folders = {str(name): (int(inode), int(mtime), [str(f) for f in files], [int(i) for i in inodes])
+                       for name, (inode, mtime, files, inodes) in data["folders"].items()}
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
-        return cls(folders, stamp) if "" in folders else None
+        if "" not in folders or any(len(files) != len(inodes) for _, _, files, inodes in folders.values()):
+            return None
+        return cls(folders, stamp)
 
     def unchanged(self, root: Path) -> set[str]:
         """The folders of `root` below its top that hold just what this listing says."""
         found = set()
-        for folder, (inode, mtime, _) in self.folders.items():
+        for folder, (inode, mtime, _, _) in self.folders.items():
             if not folder or mtime >= self.stamp:
                 continue
             try:
@@ -274,20 +289,32 @@ class Listing:
                 found.add(folder)
         return found
 
+    def inodes(self, folders: set[str]) -> dict[str, int]:
+        """Path -> inode of the files known in `folders`."""
+        found = {}
+        for folder in folders:
+            _, _, names, inodes = self.folders[folder]
+            for name, inode in zip(names, inodes):
+                if inode:
+                    found[f"{folder}/{name}" if folder else name] = inode
+        return found
+
     @classmethod
-    def write(cls, listings: Path, root: Path, folders: set[str], files: set[str]) -> None:
-        """Record that `root` holds exactly `folders` (parents included) and `files` besides its marker."""
+    def write(cls, listings: Path, root: Path, folders: set[str], files: dict[str, int]) -> None:
+        """Record that `root` holds exactly `folders` (parents included) and `files` (-> inode or 0)
+        besides its marker."""
         key = cls.key(root)
         if key is None:
             return
-        names: dict[str, list[str]] = {folder: [] for folder in folders}
-        names[""].append(MARKER)
-        for relative in files:
+        names: dict[str, list[tuple[str, int]]] = {folder: [] for folder in folders}
+        names[""].append((MARKER, 0))
+        for relative, inode in files.items():
             folder, _, name = relative.rpartition("/")
-            names[folder].append(name)
+            names[folder].append((name, inode))
         found = {folder: os.stat(os.path.join(root, folder)) for folder in sorted(folders)}
         data = {"format": cls.FORMAT,
-                "folders": {folder: [now.st_ino, now.st_mtime_ns, sorted(names[folder])]
+                "folders": {folder: [now.st_ino, now.st_mtime_ns, *map(list, zip(*sorted(names[folder])))]
+                            if names[folder] else [now.st_ino, now.st_mtime_ns, [], []]
                             for folder, now in found.items()}}
         listings.mkdir(parents=True, exist_ok=True)
         new = listings / (key + ".new")
@@ -428,6 +455,15 @@ def _remove(path: Path) -> None:
         pass
     except (IsADirectoryError, PermissionError):
         shutil.rmtree(path)
+
+
+def _inode(path: str, device: int) -> int:
+    """The inode of a file on `device` (0: none there, or not a plain file)."""
+    try:
+        found = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return 0
+    return found.st_ino if found.st_dev == device and stat.S_ISREG(found.st_mode) else 0
 
 
 def _remove_folder(path: str) -> None:

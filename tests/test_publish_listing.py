@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from firstdoor import publish as publish_module
 from firstdoor.publish import MARKER, Staging
 
 SITE = {"index.html": "top", "en/index.html": "en", "en/schools/a/index.html": "a",
@@ -166,3 +167,39 @@ def test_a_folder_changed_in_the_tick_its_listing_was_written_is_not_trusted(tmp
     folder.write_text(json.dumps(data), encoding="utf-8")
     os.utime(folder, ns=(stamp, stamp))
     publish(tmp_path, SITE)
+
+
+def republish(tmp_path: Path) -> dict[str, int]:
+    """Publish the current site again, every file linked from it as an unchanged unit's; its files' inodes."""
+    build, site = tmp_path / "._site.firstdoor-build", tmp_path / "_site"
+    current = {relative: (site / relative).read_text(encoding="utf-8") for relative in SITE}
+    with Staging(site, build / "previous", build / "listings") as stage:
+        for relative in SITE:
+            stage.link(relative, os.path.join(site, relative))
+    time.sleep(0.05)
+    for listing in (build / "listings").iterdir():
+        os.utime(listing)
+    assert files_in(site) == {**folders_of(SITE), **current}
+    return {relative: os.stat(site / relative).st_ino for relative in SITE}
+
+
+def test_recycled_files_the_listing_vouches_for_are_not_looked_up(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    generations(tmp_path)
+    first = republish(tmp_path)  # the recycled folder has other files: all linked again
+    looked: list[str] = []
+    inode = publish_module._inode
+    monkeypatch.setattr(publish_module, "_inode", lambda path, device: looked.append(path) or inode(path, device))
+    assert republish(tmp_path) == first  # the recycled folder has these very files: nothing to do
+    # the top folder is never vouched for (the swap renames it)
+    assert [path.split(os.sep, 1)[1] for path in map(relative_to_staging, looked)] == ["index.html"]
+    (tmp_path / "._site.firstdoor-build" / "previous" / "en" / "schools" / "b" / "index.html").unlink()
+    looked.clear()
+    assert republish(tmp_path) == first
+    assert [path.split(os.sep, 1)[1] for path in map(relative_to_staging, looked)] == [
+        "index.html", "en/schools/b/index.html"]
+
+
+def relative_to_staging(path: str) -> str:
+    """`.firstdoor-staging-_site-xxxx/en/index.html` from a full path."""
+    return path[path.index(".firstdoor-staging-"):]
