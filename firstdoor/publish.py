@@ -132,11 +132,11 @@ class Staging:
     def link(self, relative: str, source: str | Path) -> None:
         """Reuse an unchanged file of a previous build: a hard link (a copy across file systems)."""
         target = self._target(relative)
-        try:
-            found = os.stat(source)
-            inode = found.st_ino if found.st_dev == self._device else 0
-        except OSError:
-            inode = 0
+        inode = 0
+        if self._recycled or self.listings is not None:  # the listing records it
+            with contextlib.suppress(OSError):
+                found = os.stat(source)
+                inode = found.st_ino if found.st_dev == self._device else 0
         if self._recycled:
             if inode and inode == (self._present.get(relative) or _inode(target, self._device)):
                 self._inodes[relative] = inode
