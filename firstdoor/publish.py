@@ -91,6 +91,8 @@ class Staging:
         self._inodes: dict[str, int] = {}
         """Inodes of the files this build put in place (0: not known), for its listing."""
         self._device = 0
+        self._root = ""
+        """The staging folder's path and a separator."""
         self._written: set[str] = set()
         self._folders: set[str] = set()
         self._lock = contextlib.ExitStack()
@@ -115,6 +117,7 @@ class Staging:
                         self._unchanged = self._listing.unchanged(self.path)
                         self._present = self._listing.inodes(self._unchanged)
             self._device = os.stat(self.path).st_dev
+            self._root = os.fspath(self.path) + os.sep
             _remove(self.path / MARKER)  # a new marker: the listing of the recycled folder never fits it again
             (self.path / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
             self._lock = on_failure.pop_all()  # keep the lock until __exit__
@@ -157,13 +160,14 @@ class Staging:
         self._written.add(relative)
         folder = relative.rpartition("/")[0]
         if folder not in self._folders:
-            try:
-                os.makedirs(os.path.join(self.path, folder), exist_ok=True)
-            except (FileExistsError, NotADirectoryError):  # a recycled file stands where a folder goes
-                _clear_path(self.path, folder)
-                os.makedirs(os.path.join(self.path, folder), exist_ok=True)
+            if folder not in self._unchanged:  # else the recycled folder has it: the listing vouches for it
+                try:
+                    os.makedirs(os.path.join(self.path, folder), exist_ok=True)
+                except (FileExistsError, NotADirectoryError):  # a recycled file stands where a folder goes
+                    _clear_path(self.path, folder)
+                    os.makedirs(os.path.join(self.path, folder), exist_ok=True)
             self._folders.add(folder)
-        return os.path.join(self.path, relative)
+        return self._root + relative
 
     def _all_folders(self) -> set[str]:
         """Every folder of the output ("" for its top), parents included."""

@@ -183,14 +183,18 @@ def republish(tmp_path: Path) -> dict[str, int]:
     return {relative: os.stat(site / relative).st_ino for relative in SITE}
 
 
-def test_recycled_files_the_listing_vouches_for_are_not_looked_up(tmp_path: Path,
+def test_recycled_files_and_folders_the_listing_vouches_for_are_not_looked_up(tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     generations(tmp_path)
     first = republish(tmp_path)  # the recycled folder has other files: all linked again
     looked: list[str] = []
     inode = publish_module._inode
     monkeypatch.setattr(publish_module, "_inode", lambda path, device: looked.append(path) or inode(path, device))
+    made: list[str] = []
+    makedirs = os.makedirs
+    monkeypatch.setattr(os, "makedirs", lambda path, exist_ok: made.append(path) or makedirs(path, exist_ok=exist_ok))
     assert republish(tmp_path) == first  # the recycled folder has these very files: nothing to do
+    assert [path.split(os.sep, 1)[1] for path in map(relative_to_staging, made)] == [""]  # only the top folder
     # the top folder is never vouched for (the swap renames it)
     assert [path.split(os.sep, 1)[1] for path in map(relative_to_staging, looked)] == ["index.html"]
     (tmp_path / "._site.firstdoor-build" / "previous" / "en" / "schools" / "b" / "index.html").unlink()
