@@ -187,6 +187,11 @@ def kept_output(out: Path) -> Path:
     return build_folder(out) / "previous"
 
 
+def output_listings(out: Path) -> Path:
+    """Where the listings of the current and the kept output are (`publish.Listing`)."""
+    return build_folder(out) / "listings"
+
+
 def read_manifest(state: Path, files: Path) -> Manifest | None:
     """The manifest in `state` describing the files in `files`; None when there is none or it is unusable.
 

@@ -22,7 +22,7 @@ from firstdoor.caches import ContentCache, LoadedLanguage, load_languages, resiz
 from firstdoor.errors import ContentError, Problem, UsageError
 from firstdoor.fingerprint import digest
 from firstdoor.i18n import LanguageCatalogs, Misses
-from firstdoor.incremental import Inputs, gather_inputs, kept_output, replace_state, state_beside
+from firstdoor.incremental import Inputs, gather_inputs, kept_output, output_listings, replace_state, state_beside
 from firstdoor.languages import Language
 from firstdoor.outputs.assets import scripts, stylesheet
 from firstdoor.outputs.cards import CardBuild, build_cards
@@ -229,7 +229,9 @@ def build(site_dir: Path, options: BuildOptions, progress: Progress = NoProgress
             return report
     worker_args = (validated, catalogs, languages, today, assets, validated.files.templates_dir, responsive,
                    inputs.indexes, card_files)
-    with Staging(options.out, None if options.shard else kept_output(options.out)) as stage:
+    recycle = options.shard is None
+    with Staging(options.out, kept_output(options.out) if recycle else None,
+                 output_listings(options.out) if recycle else None) as stage:
         with progress.stage("pages", sum(unit.page is not None for unit in units[0] + units[1])) as advance:
             outcome = run_units(units, parents, previous, inputs, stage, jobs, worker_args, validated.site,
                                 for_merge=options.shard is not None, advance=advance)

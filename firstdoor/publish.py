@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import json
 import os
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 from types import TracebackType
@@ -64,14 +66,33 @@ class Staging:
     part of a small rebuild. The published site is never touched: a file is replaced by
     removing its name first (files are shared by hard links between the two folders),
     and whatever the new site does not have is removed before the swap.
+
+    With `listings`, what each published output holds is recorded there (a `Listing`),
+    so that what the new site does not have is found from the record instead of by
+    listing every folder of the recycled one.
     """
 
-    def __init__(self, out: Path, keep: Path | None = None) -> None:
+    def __init__(self, out: Path, keep: Path | None = None, listings: Path | None = None) -> None:
         self.out = out.resolve()
         self.path = Path("")
         self.keep = keep
         """Where the previous output is kept for the next build to recycle; None: deleted."""
+        self.listings = listings
+        """Where the listings of published outputs are kept (`Listing`); None: none are."""
         self._recycled = False
+        self._listing: Listing | None = None
+        """What the recycled folder held when it was published, if that is known."""
+        self._unchanged: set[str] = set()
+        """Its folders that hold exactly what its listing says (as far as anyone but this build goes)."""
+        self.scanned = 0
+        """How many folders the prune listed (all of them without a listing): for tests."""
+        self._present: dict[str, int] = {}
+        """Inodes of the recycled folder's files, where its listing vouches for them."""
+        self._inodes: dict[str, int] = {}
+        """Inodes of the files this build put in place (0: not known), for its listing."""
+        self._device = 0
+        self._root = ""
+        """The staging folder's path and a separator."""
         self._written: set[str] = set()
         self._folders: set[str] = set()
         self._lock = contextlib.ExitStack()
@@ -90,7 +111,14 @@ class Staging:
                 if self.keep.is_dir() and (self.keep / MARKER).is_file():
                     os.rename(self.keep, self.path)  # replaces the empty folder mkdtemp made
                     self._recycled = True
-            _remove(self.path / MARKER)
+                    if self.listings is not None:
+                        self._listing = Listing.read(self.listings, self.path)
+                    if self._listing is not None:
+                        self._unchanged = self._listing.unchanged(self.path)
+                        self._present = self._listing.inodes(self._unchanged)
+            self._device = os.stat(self.path).st_dev
+            self._root = os.fspath(self.path) + os.sep
+            _remove(self.path / MARKER)  # a new marker: the listing of the recycled folder never fits it again
             (self.path / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
             self._lock = on_failure.pop_all()  # keep the lock until __exit__
         return self
@@ -102,19 +130,24 @@ class Staging:
             _remove(Path(target))  # never write into a file the published site shares
         with open(target, "wb") as file:
             file.write(data.encode("utf-8") if isinstance(data, str) else data)
+            self._inodes[relative] = os.fstat(file.fileno()).st_ino
 
     def link(self, relative: str, source: str | Path) -> None:
         """Reuse an unchanged file of a previous build: a hard link (a copy across file systems)."""
         target = self._target(relative)
+        inode = 0
+        if self._recycled or self.listings is not None:  # the listing records it
+            with contextlib.suppress(OSError):
+                found = os.stat(source)
+                inode = found.st_ino if found.st_dev == self._device else 0
         if self._recycled:
-            try:
-                if os.path.samefile(target, source):
-                    return  # the recycled folder already has this very file
-            except OSError:
-                pass
+            if inode and inode == (self._present.get(relative) or _inode(target, self._device)):
+                self._inodes[relative] = inode
+                return  # the recycled folder already has this very file
             _remove(Path(target))
         try:
             os.link(source, target)
+            self._inodes[relative] = inode
         except OSError:
             shutil.copy2(source, target)
 
@@ -127,28 +160,44 @@ class Staging:
         self._written.add(relative)
         folder = relative.rpartition("/")[0]
         if folder not in self._folders:
-            try:
-                os.makedirs(os.path.join(self.path, folder), exist_ok=True)
-            except (FileExistsError, NotADirectoryError):  # a recycled file stands where a folder goes
-                _clear_path(self.path, folder)
-                os.makedirs(os.path.join(self.path, folder), exist_ok=True)
+            if folder not in self._unchanged:  # else the recycled folder has it: the listing vouches for it
+                try:
+                    os.makedirs(os.path.join(self.path, folder), exist_ok=True)
+                except (FileExistsError, NotADirectoryError):  # a recycled file stands where a folder goes
+                    _clear_path(self.path, folder)
+                    os.makedirs(os.path.join(self.path, folder), exist_ok=True)
             self._folders.add(folder)
-        return os.path.join(self.path, relative)
+        return self._root + relative
 
-    def _prune(self) -> None:
-        """Remove from a recycled folder everything this build did not write."""
+    def _all_folders(self) -> set[str]:
+        """Every folder of the output ("" for its top), parents included."""
+        return {""} | {"/".join(f.split("/")[:i]) for f in self._folders if f for i in range(1, f.count("/") + 2)}
+
+    def _prune(self, folders: set[str]) -> None:
+        """Remove from a recycled folder everything this build did not write (`folders`: `_all_folders`).
+
+        A folder its listing vouches for loses the listed files this build did not write,
+        and its listed subfolders this build has no use for; every other folder is listed
+        (it changed since it was published, or this build made it, or there is no listing).
+        """
         needed = {MARKER} | self._written
-        folders = {""} | {"/".join(f.split("/")[:i]) for f in self._folders if f for i in range(1, f.count("/") + 2)}
-        stack = [""]
-        while stack:
-            folder = stack.pop()
+        if self._listing is not None:
+            for folder in self._listing.folders:
+                parent = folder.rpartition("/")[0]
+                if folder not in folders and parent in folders:
+                    _remove_folder(os.path.join(self.path, folder))
+            for folder in self._unchanged & folders:
+                for name in self._listing.folders[folder][2]:
+                    relative = f"{folder}/{name}" if folder else name
+                    if relative not in needed and relative not in folders:
+                        _remove(Path(self.path, relative))
+        for folder in sorted(folders - self._unchanged):
+            self.scanned += 1
             with os.scandir(os.path.join(self.path, folder)) as entries:
                 for entry in entries:
                     relative = f"{folder}/{entry.name}" if folder else entry.name
                     if entry.is_dir(follow_symlinks=False):
-                        if relative in folders:
-                            stack.append(relative)
-                        else:
+                        if relative not in folders:
                             shutil.rmtree(entry.path)
                     elif relative not in needed:
                         os.unlink(entry.path)
@@ -171,9 +220,120 @@ class Staging:
                 else:
                     remove_output_tree(self.path)
                 return
+            folders = self._all_folders()
             if self._recycled:
-                self._prune()
+                self._prune(folders)
+            if self.listings is not None:
+                Listing.write(self.listings, self.path, folders,
+                              {relative: self._inodes.get(relative, 0) for relative in self._written})
             _swap_in(self.path, self.out, self.keep)
+            if self.listings is not None:
+                Listing.tidy(self.listings, [self.out, *([self.keep] if self.keep else [])])
+
+
+class Listing:
+    """What a published output folder holds: its folders, each with its modification time and files.
+
+    Found by the folder's marker file (each staging folder writes a new one, so a listing
+    never describes a folder a later build has touched), and trusted folder by folder: a
+    folder that is still the same folder (inode) with the recorded modification time has
+    had no name added, removed or renamed in it since. A folder modified in the same clock
+    tick as the listing was written might be modified again without its time changing, so
+    it is never trusted (git's "racy" entries); nor is the top folder, which the swap renames.
+    """
+
+    FORMAT = 2
+
+    def __init__(self, folders: dict[str, tuple[int, int, list[str], list[int]]], stamp: int) -> None:
+        self.folders = folders
+        """Folder ("" for the top) -> (inode, modification time in ns, names of its files, their inodes or 0)."""
+        self.stamp = stamp
+        """When the listing was written (its file's modification time, by the same clock)."""
+
+    @staticmethod
+    def key(folder: Path) -> str | None:
+        """The name of the listing of `folder`: from its marker file's identity; None without one."""
+        try:
+            found = os.stat(folder / MARKER, follow_symlinks=False)
+        except OSError:
+            return None
+        return f"{found.st_dev}-{found.st_ino}-{found.st_mtime_ns}-{found.st_ctime_ns}.json"
+
+    @classmethod
+    def read(cls, listings: Path, folder: Path) -> "Listing | None":
+        """The listing of `folder`; None when there is none or it is unusable."""
+        key = cls.key(folder)
+        if key is None:
+            return None
+        try:
+            with open(listings / key, "rb") as file:
+                stamp = os.fstat(file.fileno()).st_mtime_ns
+                data = json.loads(file.read())
+            if data["format"] != cls.FORMAT:
+                return None
+            folders = {str(name): (int(inode), int(mtime), [str(f) for f in files], [int(i) for i in inodes])
+                       for name, (inode, mtime, files, inodes) in data["folders"].items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+        if "" not in folders or any(len(files) != len(inodes) for _, _, files, inodes in folders.values()):
+            return None
+        return cls(folders, stamp)
+
+    def unchanged(self, root: Path) -> set[str]:
+        """The folders of `root` below its top that hold just what this listing says."""
+        found = set()
+        for folder, (inode, mtime, _, _) in self.folders.items():
+            if not folder or mtime >= self.stamp:
+                continue
+            try:
+                now = os.stat(os.path.join(root, folder), follow_symlinks=False)
+            except OSError:
+                continue
+            if stat.S_ISDIR(now.st_mode) and (now.st_ino, now.st_mtime_ns) == (inode, mtime):
+                found.add(folder)
+        return found
+
+    def inodes(self, folders: set[str]) -> dict[str, int]:
+        """Path -> inode of the files known in `folders`."""
+        found = {}
+        for folder in folders:
+            _, _, names, inodes = self.folders[folder]
+            for name, inode in zip(names, inodes):
+                if inode:
+                    found[f"{folder}/{name}" if folder else name] = inode
+        return found
+
+    @classmethod
+    def write(cls, listings: Path, root: Path, folders: set[str], files: dict[str, int]) -> None:
+        """Record that `root` holds exactly `folders` (parents included) and `files` (-> inode or 0)
+        besides its marker."""
+        key = cls.key(root)
+        if key is None:
+            return
+        names: dict[str, list[tuple[str, int]]] = {folder: [] for folder in folders}
+        names[""].append((MARKER, 0))
+        for relative, inode in files.items():
+            folder, _, name = relative.rpartition("/")
+            names[folder].append((name, inode))
+        found = {folder: os.stat(os.path.join(root, folder)) for folder in sorted(folders)}
+        data = {"format": cls.FORMAT,
+                "folders": {folder: [now.st_ino, now.st_mtime_ns, *map(list, zip(*sorted(names[folder])))]
+                            if names[folder] else [now.st_ino, now.st_mtime_ns, [], []]
+                            for folder, now in found.items()}}
+        listings.mkdir(parents=True, exist_ok=True)
+        new = listings / (key + ".new")
+        new.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+        os.replace(new, listings / key)  # its modification time is after every folder's
+
+    @classmethod
+    def tidy(cls, listings: Path, keep: list[Path]) -> None:
+        """Delete the listings of folders other than `keep` (they are gone, or were changed by a build)."""
+        wanted = {cls.key(folder) for folder in keep}
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(listings):
+                if entry.name not in wanted:
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
 
 
 @contextlib.contextmanager
@@ -299,6 +459,24 @@ def _remove(path: Path) -> None:
         pass
     except (IsADirectoryError, PermissionError):
         shutil.rmtree(path)
+
+
+def _inode(path: str, device: int) -> int:
+    """The inode of a file on `device` (0: none there, or not a plain file)."""
+    try:
+        found = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return 0
+    return found.st_ino if found.st_dev == device and stat.S_ISREG(found.st_mode) else 0
+
+
+def _remove_folder(path: str) -> None:
+    """Remove a folder (not a file or a link standing in its place) if it is there."""
+    try:
+        if stat.S_ISDIR(os.stat(path, follow_symlinks=False).st_mode):
+            shutil.rmtree(path)
+    except FileNotFoundError:
+        pass
 
 
 def _clear_path(root: Path, folder: str) -> None:
