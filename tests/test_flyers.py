@@ -336,6 +336,38 @@ def test_template_cannot_make_a_flyer_read_files(tmp_path: Path) -> None:
     assert isinstance(ContentError(result.problems), ContentError)
 
 
+def test_a_worker_loads_fonts_and_parses_the_stylesheet_once_and_bytes_do_not_change(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """One font configuration and one parse per stylesheet for all the PDFs a process renders; a PDF
+    rendered after others in a shared engine is the same as rendered alone."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    from firstdoor.cache import FlyerCache
+    from firstdoor.outputs.pdf_batch import render_pdfs
+
+    document = '<html lang="en"><head><title>T</title></head><body><!--firstdoor:parts--></body></html>'
+    css = "@page { size: A6; } h1 { color: #0b3d6e; font-family: 'Noto Sans'; }"
+    jobs = [PdfJob(f"en/flyers/{n}.pdf", n, document, (Part((f"<h1>{n}</h1><p>Grades K-5</p>",)),), ("en",), css)
+            for n in ("a", "b", "c")]
+    alone = render_job(jobs[2]).data
+    counts = {"fonts": 0, "css": 0}
+    original_fonts, original_css = FontConfiguration.__init__, weasyprint.CSS.__init__
+
+    def counting(name: str, original: Callable[..., None]) -> Callable[..., None]:
+        def init(self: Any, *args: Any, **kwargs: Any) -> None:
+            counts[name] += 1
+            original(self, *args, **kwargs)
+        return init
+
+    monkeypatch.setattr(FontConfiguration, "__init__", counting("fonts", original_fonts))
+    monkeypatch.setattr(weasyprint.CSS, "__init__", counting("css", original_css))
+    report = render_pdfs(jobs, FlyerCache(tmp_path / "cache"), "salt", workers=1)
+    assert report.rendered == 3 and not report.problems
+    assert counts == {"fonts": 1, "css": 2}  # the job's stylesheet and the parts' rule
+    assert report.results[2].data == alone
+
+
 class RecordingProgress:
     """Records each stage's label, total and items done."""
 

@@ -145,10 +145,12 @@ def card_job(pages: PageRenderer, env: Environment, css: str, spec: CardSpec) ->
         context["variant"] = step
         variants.append(render_template(env, "card.html", context, f"{here} ({spec.language})"))
     title = translator.plain(school.name if school else pages.site.district.name)
-    context.update(css=Markup(css), fonts_slot=Markup(FONTS_SLOT), parts_slot=Markup(PARTS_SLOT), card_title=title)
+    # The CSS travels beside the document (`stylesheet`); `css` and `fonts_slot` stay for older templates.
+    context.update(css=Markup(""), fonts_slot=Markup(""), parts_slot=Markup(PARTS_SLOT), card_title=title)
     document = render_template(env, "card_document.html", context, here)
+    stylesheet = f"@page {{ size: {spec.width}px {spec.height}px; margin: 0; }}\n{css}\n{FONTS_SLOT}\n"
     return PdfJob(here.replace(".png", ".pdf"), f"{here} ({spec.language})", document,
-                  (Part(tuple(variants), "one-page"),), (spec.language,))
+                  (Part(tuple(variants), "one-page"),), (spec.language,), stylesheet)
 
 
 def rasterise(pdf: bytes, width: int, height: int) -> bytes:
