@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from jinja2 import Environment
 from markupsafe import Markup
 
-from firstdoor.cache import FlyerCache
+from firstdoor.cache import FlyerCache, cache_key
 from firstdoor.errors import ContentError
 from firstdoor.fonts import FontInventory
 from firstdoor.outputs.flyers import FONTS_SLOT, FlyerOptions, FlyerRenderer, apply_fonts
@@ -103,6 +104,8 @@ class CardBuild:
     outputs: tuple[tuple[str, bytes], ...]
     rendered: int
     cache: FlyerCache
+    png_cache: FlyerCache
+    """The PNGs rasterised from the cached PDFs (pruned like them)."""
 
 
 def plan_cards(pages: PageRenderer) -> list[CardSpec]:
@@ -171,11 +174,37 @@ def rasterise(pdf: bytes, width: int, height: int) -> bytes:
     return buffer.getvalue()
 
 
+def rasteriser_versions() -> str:
+    """The versions of what turns a card's PDF into its PNG, for the PNG cache's key."""
+    versions = [f"px/pt {PX_PER_PT}"]
+    for package in ("pypdfium2", "pillow"):
+        try:
+            versions.append(f"{package} {metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{package} -")
+    return "\n".join(versions)
+
+
+def card_png(cache: FlyerCache, pdf: bytes, spec: CardSpec, versions: str) -> bytes:
+    """The card's PNG: read back when this very PDF was rasterised at this size before, else rasterised.
+
+    Rasterising (and PNG compression) cost more than reading a cached card's PDF: without this
+    every build that planned the cards rasterised all of them again, one after another.
+    """
+    key = cache_key(pdf, f"{spec.width}x{spec.height}", versions)
+    hit = cache.get(key)
+    if hit is not None:
+        return hit.data
+    png = rasterise(pdf, spec.width, spec.height)
+    cache.put(key, png, {"path": spec.path})
+    return png
+
+
 def build_cards(pages: PageRenderer, env: Environment, templates_dir: Path, options: FlyerOptions) -> CardBuild:
     """Render every card through the flyers' pipeline (fonts checked first), then rasterise.
 
     The card PDFs are cached in `options.cache_dir` like flyers (a folder of their own, pruned
-    after a full build like the flyers').
+    after a full build like the flyers'), their PNGs in its `png/` folder.
     """
     cache = FlyerCache(options.cache_dir)
     specs = plan_cards(pages)
@@ -192,8 +221,9 @@ def build_cards(pages: PageRenderer, env: Environment, templates_dir: Path, opti
         raise ContentError(batch.problems)
     outputs: list[tuple[str, bytes]] = []
     cards: list[Card] = []
+    png_cache, versions = FlyerCache(options.cache_dir / "png", suffix=".png"), rasteriser_versions()
     for spec, result in zip(specs, batch.results):
-        png = rasterise(result.data, spec.width, spec.height)
+        png = card_png(png_cache, result.data, spec, versions)
         outputs.append((spec.path, png))
         cards.append(Card(spec, card_alt(pages, env, spec), len(png)))
-    return CardBuild(CardIndex(tuple(cards)), tuple(outputs), batch.rendered, cache)
+    return CardBuild(CardIndex(tuple(cards)), tuple(outputs), batch.rendered, cache, png_cache)
