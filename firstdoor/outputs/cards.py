@@ -32,6 +32,8 @@ TYPE_STEPS = (0, 1, 2, 3)
 """Type sizes tried in turn until a long name fits on the card."""
 PX_PER_PT = 4 / 3
 """A CSS pixel is 0.75 pt: rendering at 4/3 pixels per point gives the card's exact size."""
+PNG_COMPRESSION = 6
+"""zlib level of the PNGs: 9 took 2.6 times as long (0.107 s against 0.041 s a card) for files 3 % smaller."""
 
 
 @dataclass(frozen=True)
@@ -170,13 +172,13 @@ def rasterise(pdf: bytes, width: int, height: int) -> bytes:
     if image.size != (width, height):  # rounding of the page box: never more than a pixel
         image = image.resize((width, height))
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=False, compress_level=9)
+    image.save(buffer, format="PNG", optimize=False, compress_level=PNG_COMPRESSION)
     return buffer.getvalue()
 
 
 def rasteriser_versions() -> str:
     """The versions of what turns a card's PDF into its PNG, for the PNG cache's key."""
-    versions = [f"px/pt {PX_PER_PT}"]
+    versions = [f"px/pt {PX_PER_PT}", f"zlib {PNG_COMPRESSION}"]
     for package in ("pypdfium2", "pillow"):
         try:
             versions.append(f"{package} {metadata.version(package)}")
