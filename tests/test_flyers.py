@@ -368,6 +368,27 @@ def test_a_worker_loads_fonts_and_parses_the_stylesheet_once_and_bytes_do_not_ch
     assert report.results[2].data == alone
 
 
+def test_a_retry_renders_only_the_parts_that_did_not_fit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A guide whose one sheet is too long tries that sheet's next variant alone, not the whole guide again."""
+    import weasyprint
+
+    document = ('<html lang="en"><head><title>T</title></head><body><!--firstdoor:parts--></body></html>')
+    long = "<h1>Long</h1>" + "<p>Line</p>" * 80
+    parts = (Part(("<h1>Cover</h1>",), "prefer-one-page"), Part((long, "<h1>Short</h1>")), Part(("<h1>Last</h1>",)))
+    job = PdfJob("en/flyers/guide.pdf", "guide", document, parts, ("en",), "@page { size: A6; }")
+    shown: list[list[str]] = []
+    original = weasyprint.HTML
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        shown.append(re.findall(r'id="(fd-part-\d+)"', kwargs["string"]))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(weasyprint, "HTML", recording)
+    result = render_job(job)
+    assert not result.problems and result.choice == (0, 1, 0) and result.pages == 3
+    assert shown == [["fd-part-0", "fd-part-1", "fd-part-2"], ["fd-part-1"], ["fd-part-0", "fd-part-1", "fd-part-2"]]
+
+
 class RecordingProgress:
     """Records each stage's label, total and items done."""
 

@@ -60,10 +60,11 @@ class PdfJob:
     """The document's CSS, shared by every job of a build: kept out of the HTML so that a
     worker parses it once (`PdfEngine.stylesheet`), applied before the parts' own rule."""
 
-    def html(self, choice: tuple[int, ...]) -> str:
-        """The document with each part in its chosen variant, each wrapped to find its pages."""
-        parts = "".join(f'<div class="fd-part" id="fd-part-{i}">{part.variants[choice[i]]}</div>'
-                        for i, part in enumerate(self.parts))
+    def html(self, choice: tuple[int, ...], only: tuple[int, ...] | None = None) -> str:
+        """The document with each part (or `only` those) in its chosen variant, each wrapped to find its pages."""
+        shown = range(len(self.parts)) if only is None else only
+        parts = "".join(f'<div class="fd-part" id="fd-part-{i}">{self.parts[i].variants[choice[i]]}</div>'
+                        for i in shown)
         return self.document.replace(PARTS_SLOT, parts)
 
 
@@ -146,13 +147,18 @@ def render_job(job: PdfJob, engine: PdfEngine | None = None) -> PdfResult:
     try:
         stylesheets = [engine.stylesheet(css) for css in (job.stylesheet, _PART_CSS) if css]
         choice = [0] * len(job.parts)
+        every = tuple(range(len(job.parts)))
+        shown = every
         while True:
             capture.records.clear()
-            document = HTML(string=job.html(tuple(choice)), url_fetcher=engine.fetcher).render(
+            document = HTML(string=job.html(tuple(choice), shown), url_fetcher=engine.fetcher).render(
                 font_config=engine.font_config, stylesheets=stylesheets, **PDF_OPTIONS)
-            too_long = _overflowing(job, document, choice)
+            too_long = _overflowing(job, document, choice, shown)
             if not too_long:
-                break
+                if shown == every:
+                    break
+                shown = every  # each part fits alone: now the whole document, checked once more
+                continue
             stuck = [i for i in too_long if choice[i] + 1 >= len(job.parts[i].variants)]
             if stuck:
                 return PdfResult(job.path, problems=(Problem(
@@ -160,6 +166,9 @@ def render_job(job: PdfJob, engine: PdfEngine | None = None) -> PdfResult:
                     hint="shorten the school's name, tagline or theme names in this language"),))
             for i in too_long:
                 choice[i] += 1
+            # Each part starts a page, so a part's length does not depend on the others: the next
+            # try renders only the parts that were too long (a guide's few sheets, not its 100 pages).
+            shown = tuple(too_long)
         data = document.write_pdf(**PDF_OPTIONS)
         problems, warnings = _judge(job, capture.records)
     finally:
@@ -168,17 +177,18 @@ def render_job(job: PdfJob, engine: PdfEngine | None = None) -> PdfResult:
                      tuple(problems), tuple(warnings))
 
 
-def _overflowing(job: PdfJob, document: Any, choice: list[int]) -> list[int]:
-    """Indexes of parts that must fit one page (or prefer to, with variants left) but take more."""
+def _overflowing(job: PdfJob, document: Any, choice: list[int], shown: tuple[int, ...]) -> list[int]:
+    """Indexes of the `shown` parts that must fit one page (or prefer to, with variants left) but take more."""
     starts: dict[int, int] = {}
     for number, page in enumerate(document.pages):
         for anchor in page.anchors:
             if anchor.startswith("fd-part-"):
                 starts.setdefault(int(anchor.removeprefix("fd-part-")), number)
-    ends = [starts.get(i + 1, len(document.pages)) for i in range(len(job.parts))]
     over = []
-    for i, part in enumerate(job.parts):
-        pages = ends[i] - starts.get(i, 0)
+    for k, i in enumerate(shown):
+        end = starts.get(shown[k + 1], len(document.pages)) if k + 1 < len(shown) else len(document.pages)
+        part = job.parts[i]
+        pages = end - starts.get(i, 0)
         limited = part.fit == "one-page" or (part.fit == "prefer-one-page" and choice[i] + 1 < len(part.variants))
         if pages > 1 and limited:
             over.append(i)
