@@ -7,8 +7,8 @@ For `--jobs 1` and `--jobs <cores>` it measures a cold build (no previous output
 rebuild with nothing changed, a rebuild after editing one school and one after editing
 one translation: wall time, CPU time of the whole process tree, peak memory of the
 tree (PSS, see bench/memory.py) and pages per second. `--flyer-schools` measures a
-cold build and a no-change rebuild of a smaller district with flyers, when this
-version of firstdoor makes them. `--scale` adds cold builds at three sizes in schools
+smaller district with flyers: a cold build, a no-change rebuild, a rebuild with only the
+flyer cache kept, and the CPU the flyers (with their share cards) add to a cold build. `--scale` adds cold builds at three sizes in schools
 and in languages, to see how cost grows. The machine's load is recorded with every
 number: other work on the machine slows builds down.
 """
@@ -42,6 +42,8 @@ TODAY = "2026-11-23"
 TARGETS = {"cold": 8.0, "no-change": 1.5, "one-school": 1.5, "one-translation": 3.0}
 """Seconds, for 1,000 schools in 10 languages with 2 jobs on a 2-core machine."""
 MEMORY_TARGET_MB = 1024
+FLYER_TARGETS = {"cpu_per_flyer": 0.35, "no-change_1000_flyers": 2.0}
+"""Seconds, on a 2-core machine: CPU per flyer in a cold build; a no-change rebuild with 1,000 flyers cached."""
 
 
 @dataclass
@@ -152,14 +154,34 @@ def measure_size(work: Path, schools: int, languages: int, seed: int, jobs_list:
 
 
 def measure_flyers(work: Path, schools: int, languages: int, seed: int, jobs: int) -> list[Measure]:
-    """A cold build and a no-change rebuild of a smaller district, counting the flyers made."""
+    """Builds of a smaller district with flyers: cold, no-change, and with only the flyer cache kept.
+
+    `flyers-cached` deletes the output and its build state but keeps `.firstdoor-cache/`: every
+    flyer and card is planned and read back from the cache (the path of a rebuild after any
+    edit), where `flyers-no-change` stops before planning anything. `flyers-base` is the same
+    district built cold without flyers, so that the flyers' own CPU is the difference.
+    """
     site = site_for(work, schools, languages, seed)
     out = work / f"out-flyers-{schools}x{languages}"
+    base_out = work / f"out-flyers-base-{schools}x{languages}"
+    clean_output(base_out)
+    base = build(site, base_out, jobs, "flyers-base", schools, languages)
     clean_output(out)
     shutil.rmtree(site / ".firstdoor-cache", ignore_errors=True)  # the flyers' own cache: cold means empty
     cold = build(site, out, jobs, "flyers-cold", schools, languages, pdf=True)
     again = build(site, out, jobs, "flyers-no-change", schools, languages, pdf=True)
-    return [cold, again]
+    clean_output(out)
+    cached = build(site, out, jobs, "flyers-cached", schools, languages, pdf=True)
+    return [base, cold, again, cached]
+
+
+def flyer_cpu(results: list[Measure], pdfs: int, cards: int) -> dict[str, float]:
+    """CPU seconds that the flyers (and the share cards made with them) added to a cold build."""
+    cold = next(m for m in results if m.step == "flyers-cold")
+    base = next(m for m in results if m.step == "flyers-base")
+    extra = max(0.0, cold.cpu_seconds - base.cpu_seconds)
+    return {"cpu_seconds": round(extra, 2), "per_flyer": round(extra / pdfs, 3) if pdfs else 0.0,
+            "per_pdf_with_cards": round(extra / (pdfs + cards), 3) if pdfs + cards else 0.0}
 
 
 def machine() -> dict[str, object]:
@@ -219,13 +241,14 @@ def main(argv: list[str] | None = None) -> None:
         pdfs = sum(1 for _ in out.rglob("*.pdf"))
         cards = sum(1 for path in out.rglob("*.png") if "/cards/" in path.as_posix())
     report = {"started": started, "machine": machine(), "targets_seconds": TARGETS,
-              "memory_target_mb": MEMORY_TARGET_MB, "flyer_pdfs": pdfs, "share_card_pngs": cards,
+              "memory_target_mb": MEMORY_TARGET_MB, "flyer_targets_seconds": FLYER_TARGETS, "flyer_pdfs": pdfs, "share_card_pngs": cards,
+              "flyer_cpu": flyer_cpu(results, pdfs, cards or 0) if pdfs else None,
               "results": [dict(asdict(m), pages_per_second=round(m.pages_per_second, 1)) for m in results]}
     print(table(results, pdfs))
     if pdfs:
-        cold = next(m for m in results if m.step == "flyers-cold")
-        print(f"share cards (PNG) in the flyer build: {cards}; CPU per PDF, cards and pages included: "
-              f"{cold.cpu_seconds / pdfs:.2f} s")
+        print(f"share cards (PNG) in the flyer build: {cards}; CPU that flyers and cards added to the cold "
+              f"build: {report['flyer_cpu']['cpu_seconds']:.1f} s, {report['flyer_cpu']['per_flyer']:.3f} s per "
+              f"flyer (cards included), {report['flyer_cpu']['per_pdf_with_cards']:.3f} s per PDF or card")
     print(f"\nmachine: {report['machine']}")
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

@@ -42,14 +42,16 @@ class CachedPdf:
 
 
 class FlyerCache:
-    """PDFs by key in one folder; a missing folder is created on the first write."""
+    """PDFs (or other files made from them, by `suffix`) by key in one folder; a missing folder is
+    created on the first write."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, suffix: str = ".pdf") -> None:
         self.folder = folder
+        self.suffix = suffix
         self.used: set[str] = set()
 
     def _paths(self, key: str) -> tuple[Path, Path]:
-        return self.folder / f"{key}.pdf", self.folder / f"{key}.json"
+        return self.folder / f"{key}{self.suffix}", self.folder / f"{key}.json"
 
     def get(self, key: str) -> CachedPdf | None:
         """The entry for `key`, or None when absent or damaged (a damaged entry is removed)."""
@@ -88,10 +90,10 @@ class FlyerCache:
         removed = 0
         try:
             for path in sorted(self.folder.iterdir()):
-                stale = path.suffix == ".tmp" or (path.suffix in (".pdf", ".json") and path.stem not in self.used)
+                stale = path.suffix == ".tmp" or (path.suffix in (self.suffix, ".json") and path.stem not in self.used)
                 if stale:
                     path.unlink(missing_ok=True)
-                    removed += path.suffix == ".pdf"
+                    removed += path.suffix == self.suffix
         except OSError:  # no cache folder (yet, or deleted): nothing to prune
             pass
         return removed

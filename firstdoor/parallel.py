@@ -47,6 +47,16 @@ def _run(task: Any) -> Any:
     return _worker_state["function"](_worker_state["state"], task)
 
 
+def start_worker(setup: Callable[..., Any], setup_args: tuple[Any, ...], function: Callable[[Any, Any], Any]) -> None:
+    """In a worker of a pool made elsewhere (`concurrent.futures`): build its state once, as our own pools do."""
+    _init(setup, setup_args, function)
+
+
+def run_in_worker(task: Any) -> Any:
+    """In a worker started with `start_worker`: `function(state, task)` with that worker's state."""
+    return _run(task)
+
+
 class Results(Iterator[R]):
     """Results in task order, as workers finish them; use as a context manager (it owns the workers).
 

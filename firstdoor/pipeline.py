@@ -246,6 +246,7 @@ def build(site_dir: Path, options: BuildOptions, progress: Progress = NoProgress
         flyers.cache.prune()  # a full build used every flyer still wanted
         if cards:
             cards.cache.prune()
+            cards.png_cache.prune()
     return report
 
 

@@ -118,3 +118,24 @@ def test_a_long_name_gets_smaller_type_and_still_one_card(make_site, school, tmp
         assert Image.open(path).size == size
         assert ink_share(path) > 0.04
     assert sorted(p.name for p in (site / ".firstdoor-cache" / "cards").glob("*.pdf"))  # cached apart from flyers
+
+
+def test_a_card_is_rasterised_once_then_read_from_the_png_cache(monkeypatch: pytest.MonkeyPatch,
+                                                                tmp_path: Path) -> None:
+    """Every build that plans the cards used to rasterise all of them again, their PDFs cached or not."""
+    from firstdoor.cache import FlyerCache
+    from firstdoor.outputs import cards
+
+    document = ('<!doctype html><html lang="en"><head><title>t</title><style>@page { size: 120px 63px; margin: 0 }'
+                "</style></head><body><!--firstdoor:parts--></body></html>")
+    pdf = render_job(PdfJob("t.pdf", "t", document, (Part(("<p>Hi</p>",)),), ("en",))).data
+    spec = cards.CardSpec("en", "en", "district", "wide")
+    calls: list[int] = []
+    monkeypatch.setattr(cards, "rasterise", lambda data, width, height: calls.append(width) or rasterise(data, 120, 63))
+    cache = FlyerCache(tmp_path / "png", suffix=".png")
+    first = cards.card_png(cache, pdf, spec, "v1")
+    again = cards.card_png(FlyerCache(tmp_path / "png", suffix=".png"), pdf, spec, "v1")
+    assert first == again and calls == [1200]
+    cards.card_png(FlyerCache(tmp_path / "png", suffix=".png"), pdf, spec, "v2")  # another rasteriser: again
+    assert calls == [1200, 1200]
+    assert sorted(p.suffix for p in (tmp_path / "png").iterdir()) == [".json", ".json", ".png", ".png"]

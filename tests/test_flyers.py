@@ -336,6 +336,59 @@ def test_template_cannot_make_a_flyer_read_files(tmp_path: Path) -> None:
     assert isinstance(ContentError(result.problems), ContentError)
 
 
+def test_a_worker_loads_fonts_and_parses_the_stylesheet_once_and_bytes_do_not_change(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """One font configuration and one parse per stylesheet for all the PDFs a process renders; a PDF
+    rendered after others in a shared engine is the same as rendered alone."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    from firstdoor.cache import FlyerCache
+    from firstdoor.outputs.pdf_batch import render_pdfs
+
+    document = '<html lang="en"><head><title>T</title></head><body><!--firstdoor:parts--></body></html>'
+    css = "@page { size: A6; } h1 { color: #0b3d6e; font-family: 'Noto Sans'; }"
+    jobs = [PdfJob(f"en/flyers/{n}.pdf", n, document, (Part((f"<h1>{n}</h1><p>Grades K-5</p>",)),), ("en",), css)
+            for n in ("a", "b", "c")]
+    alone = render_job(jobs[2]).data
+    counts = {"fonts": 0, "css": 0}
+    original_fonts, original_css = FontConfiguration.__init__, weasyprint.CSS.__init__
+
+    def counting(name: str, original: Callable[..., None]) -> Callable[..., None]:
+        def init(self: Any, *args: Any, **kwargs: Any) -> None:
+            counts[name] += 1
+            original(self, *args, **kwargs)
+        return init
+
+    monkeypatch.setattr(FontConfiguration, "__init__", counting("fonts", original_fonts))
+    monkeypatch.setattr(weasyprint.CSS, "__init__", counting("css", original_css))
+    report = render_pdfs(jobs, FlyerCache(tmp_path / "cache"), "salt", workers=1)
+    assert report.rendered == 3 and not report.problems
+    assert counts == {"fonts": 1, "css": 2}  # the job's stylesheet and the parts' rule
+    assert report.results[2].data == alone
+
+
+def test_a_retry_renders_only_the_parts_that_did_not_fit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A guide whose one sheet is too long tries that sheet's next variant alone, not the whole guide again."""
+    import weasyprint
+
+    document = ('<html lang="en"><head><title>T</title></head><body><!--firstdoor:parts--></body></html>')
+    long = "<h1>Long</h1>" + "<p>Line</p>" * 80
+    parts = (Part(("<h1>Cover</h1>",), "prefer-one-page"), Part((long, "<h1>Short</h1>")), Part(("<h1>Last</h1>",)))
+    job = PdfJob("en/flyers/guide.pdf", "guide", document, parts, ("en",), "@page { size: A6; }")
+    shown: list[list[str]] = []
+    original = weasyprint.HTML
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        shown.append(re.findall(r'id="(fd-part-\d+)"', kwargs["string"]))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(weasyprint, "HTML", recording)
+    result = render_job(job)
+    assert not result.problems and result.choice == (0, 1, 0) and result.pages == 3
+    assert shown == [["fd-part-0", "fd-part-1", "fd-part-2"], ["fd-part-1"], ["fd-part-0", "fd-part-1", "fd-part-2"]]
+
+
 class RecordingProgress:
     """Records each stage's label, total and items done."""
 

@@ -166,3 +166,18 @@ def test_benchmark_quick_run_reports_cold_and_no_change(tmp_path: Path) -> None:
     results = json.loads(report.read_text(encoding="utf-8"))["results"]
     assert [(r["step"], r["ok"]) for r in results] == [("cold", True), ("no-change", True)]
     assert results[0]["pages"] > 0 and results[0]["peak_pss_mb"] > 0
+
+
+@pytest.mark.pdf
+def test_benchmark_measures_cpu_per_flyer_and_a_rebuild_from_the_flyer_cache(tmp_path: Path) -> None:
+    """With `--flyer-schools`, the benchmark reports the flyers' CPU and a rebuild whose flyers all come from the cache."""
+    from bench.run import main as bench_main
+
+    report = tmp_path / "bench.json"
+    bench_main(["--schools", "2", "--languages", "2", "--jobs", "1", "--quick", "--flyer-schools", "2",
+                "--work", str(tmp_path / "work"), "--json", str(report)])
+    data = json.loads(report.read_text(encoding="utf-8"))
+    steps = [(r["step"], r["ok"]) for r in data["results"]]
+    assert steps[2:] == [("flyers-base", True), ("flyers-cold", True), ("flyers-no-change", True),
+                         ("flyers-cached", True)]
+    assert data["flyer_pdfs"] > 0 and data["flyer_cpu"]["per_flyer"] > 0

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from jinja2 import Environment
 from markupsafe import Markup
 
-from firstdoor.cache import FlyerCache
+from firstdoor.cache import FlyerCache, cache_key
 from firstdoor.errors import ContentError
 from firstdoor.fonts import FontInventory
 from firstdoor.outputs.flyers import FONTS_SLOT, FlyerOptions, FlyerRenderer, apply_fonts
@@ -31,6 +32,8 @@ TYPE_STEPS = (0, 1, 2, 3)
 """Type sizes tried in turn until a long name fits on the card."""
 PX_PER_PT = 4 / 3
 """A CSS pixel is 0.75 pt: rendering at 4/3 pixels per point gives the card's exact size."""
+PNG_COMPRESSION = 6
+"""zlib level of the PNGs: 9 took 2.6 times as long (0.107 s against 0.041 s a card) for files 3 % smaller."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,8 @@ class CardBuild:
     outputs: tuple[tuple[str, bytes], ...]
     rendered: int
     cache: FlyerCache
+    png_cache: FlyerCache
+    """The PNGs rasterised from the cached PDFs (pruned like them)."""
 
 
 def plan_cards(pages: PageRenderer) -> list[CardSpec]:
@@ -145,10 +150,12 @@ def card_job(pages: PageRenderer, env: Environment, css: str, spec: CardSpec) ->
         context["variant"] = step
         variants.append(render_template(env, "card.html", context, f"{here} ({spec.language})"))
     title = translator.plain(school.name if school else pages.site.district.name)
-    context.update(css=Markup(css), fonts_slot=Markup(FONTS_SLOT), parts_slot=Markup(PARTS_SLOT), card_title=title)
+    # The CSS travels beside the document (`stylesheet`); `css` and `fonts_slot` stay for older templates.
+    context.update(css=Markup(""), fonts_slot=Markup(""), parts_slot=Markup(PARTS_SLOT), card_title=title)
     document = render_template(env, "card_document.html", context, here)
+    stylesheet = f"@page {{ size: {spec.width}px {spec.height}px; margin: 0; }}\n{css}\n{FONTS_SLOT}\n"
     return PdfJob(here.replace(".png", ".pdf"), f"{here} ({spec.language})", document,
-                  (Part(tuple(variants), "one-page"),), (spec.language,))
+                  (Part(tuple(variants), "one-page"),), (spec.language,), stylesheet)
 
 
 def rasterise(pdf: bytes, width: int, height: int) -> bytes:
@@ -165,15 +172,41 @@ def rasterise(pdf: bytes, width: int, height: int) -> bytes:
     if image.size != (width, height):  # rounding of the page box: never more than a pixel
         image = image.resize((width, height))
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=False, compress_level=9)
+    image.save(buffer, format="PNG", optimize=False, compress_level=PNG_COMPRESSION)
     return buffer.getvalue()
+
+
+def rasteriser_versions() -> str:
+    """The versions of what turns a card's PDF into its PNG, for the PNG cache's key."""
+    versions = [f"px/pt {PX_PER_PT}", f"zlib {PNG_COMPRESSION}"]
+    for package in ("pypdfium2", "pillow"):
+        try:
+            versions.append(f"{package} {metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{package} -")
+    return "\n".join(versions)
+
+
+def card_png(cache: FlyerCache, pdf: bytes, spec: CardSpec, versions: str) -> bytes:
+    """The card's PNG: read back when this very PDF was rasterised at this size before, else rasterised.
+
+    Rasterising (and PNG compression) cost more than reading a cached card's PDF: without this
+    every build that planned the cards rasterised all of them again, one after another.
+    """
+    key = cache_key(pdf, f"{spec.width}x{spec.height}", versions)
+    hit = cache.get(key)
+    if hit is not None:
+        return hit.data
+    png = rasterise(pdf, spec.width, spec.height)
+    cache.put(key, png, {"path": spec.path})
+    return png
 
 
 def build_cards(pages: PageRenderer, env: Environment, templates_dir: Path, options: FlyerOptions) -> CardBuild:
     """Render every card through the flyers' pipeline (fonts checked first), then rasterise.
 
     The card PDFs are cached in `options.cache_dir` like flyers (a folder of their own, pruned
-    after a full build like the flyers').
+    after a full build like the flyers'), their PNGs in its `png/` folder.
     """
     cache = FlyerCache(options.cache_dir)
     specs = plan_cards(pages)
@@ -190,8 +223,9 @@ def build_cards(pages: PageRenderer, env: Environment, templates_dir: Path, opti
         raise ContentError(batch.problems)
     outputs: list[tuple[str, bytes]] = []
     cards: list[Card] = []
+    png_cache, versions = FlyerCache(options.cache_dir / "png", suffix=".png"), rasteriser_versions()
     for spec, result in zip(specs, batch.results):
-        png = rasterise(result.data, spec.width, spec.height)
+        png = card_png(png_cache, result.data, spec, versions)
         outputs.append((spec.path, png))
         cards.append(Card(spec, card_alt(pages, env, spec), len(png)))
-    return CardBuild(CardIndex(tuple(cards)), tuple(outputs), batch.rendered, cache)
+    return CardBuild(CardIndex(tuple(cards)), tuple(outputs), batch.rendered, cache, png_cache)

@@ -96,13 +96,19 @@ class FlyerRenderer:
         else:
             parts = self._guide_parts(spec)
         school = self.site.schools[spec.school_id] if spec.school_id else None
-        # The stylesheet is the site's own (trusted like its templates); the slots are firstdoor's markers.
-        context.update(flyer=spec, flyer_school=school, paper=self.paper, css=Markup(self.css),
-                       fonts_slot=Markup(FONTS_SLOT), parts_slot=Markup(PARTS_SLOT))
+        # `css` and `fonts_slot` are empty: the CSS travels beside the document (`stylesheet`), but a
+        # district's own flyer_document.html written when it was inline must still render.
+        context.update(flyer=spec, flyer_school=school, paper=self.paper, css=Markup(""), fonts_slot=Markup(""),
+                       parts_slot=Markup(PARTS_SLOT))
         document = render_template(self.env, "flyer_document.html", context, f"{spec.path}")
         label = f"{spec.path} ({language.english_name})"
         tags = (spec.language,) + ((spec.back_language,) if spec.back_language else ())
-        return PdfJob(spec.path, label, document, tuple(parts), tags)
+        return PdfJob(spec.path, label, document, tuple(parts), tags, self.stylesheet())
+
+    def stylesheet(self) -> str:
+        """The CSS of every flyer: the paper size, flyer.css, then the fonts (`FONTS_SLOT`, see `apply_fonts`)."""
+        size = "A4" if self.paper == "a4" else "letter"
+        return f"@page {{ size: {size}; }}\n{self.css}\n{FONTS_SLOT}\n"
 
     # -- parts ---------------------------------------------------------------------------------
 
@@ -180,8 +186,8 @@ def apply_fonts(jobs: list[PdfJob], renderer: FlyerRenderer, inventory: FontInve
     known = {**renderer.pages.validated.known_languages, **renderer.languages}
     plan, problems = plan_fonts(texts, known, inventory)
     css = plan.css()
-    finished = [PdfJob(job.path, job.label, job.document.replace(FONTS_SLOT, css), job.parts, job.languages)
-                for job in jobs]
+    finished = [PdfJob(job.path, job.label, job.document.replace(FONTS_SLOT, css), job.parts, job.languages,
+                       job.stylesheet.replace(FONTS_SLOT, css)) for job in jobs]
     return finished, problems
 
 

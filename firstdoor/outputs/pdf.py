@@ -6,6 +6,10 @@ variants from the fullest to the most compact. A part that must fit one page is 
 with its next variant until it does: fewer highlights, smaller type, then a "more on the
 web" line. Nothing is ever cut: a part that does not fit even in its last variant is an error.
 
+Each process renders through one `PdfEngine`, which keeps what WeasyPrint would otherwise
+build again for every PDF: its font configuration (fontconfig's fonts and Pango's loaded
+faces) and the parsed stylesheets, the same for every flyer of a build.
+
 WeasyPrint only logs when a glyph is missing (".notdef glyph rendered") or an image lacks
 its alternative text; those records are captured and turned into build errors.
 """
@@ -52,11 +56,15 @@ class PdfJob:
     parts: tuple[Part, ...]
     languages: tuple[str, ...]
     """The languages printed in it, for messages about missing glyphs."""
+    stylesheet: str = ""
+    """The document's CSS, shared by every job of a build: kept out of the HTML so that a
+    worker parses it once (`PdfEngine.stylesheet`), applied before the parts' own rule."""
 
-    def html(self, choice: tuple[int, ...]) -> str:
-        """The document with each part in its chosen variant, each wrapped to find its pages."""
-        parts = "".join(f'<div class="fd-part" id="fd-part-{i}">{part.variants[choice[i]]}</div>'
-                        for i, part in enumerate(self.parts))
+    def html(self, choice: tuple[int, ...], only: tuple[int, ...] | None = None) -> str:
+        """The document with each part (or `only` those) in its chosen variant, each wrapped to find its pages."""
+        shown = range(len(self.parts)) if only is None else only
+        parts = "".join(f'<div class="fd-part" id="fd-part-{i}">{self.parts[i].variants[choice[i]]}</div>'
+                        for i in shown)
         return self.document.replace(PARTS_SLOT, parts)
 
 
@@ -95,25 +103,62 @@ def engine_problem() -> Problem | None:
     return None
 
 
-def render_job(job: PdfJob) -> PdfResult:
-    """Render one job, fitting each part to its pages; run in a worker process or in-process."""
-    from weasyprint import CSS, HTML
-    from weasyprint.urls import URLFetcher
+class PdfEngine:
+    """What one process reuses across the PDFs it renders (make one per process, never share it).
 
+    A new `FontConfiguration` per document made WeasyPrint load fontconfig's configuration and
+    every font face again (the CJK collections are tens of MB); a stylesheet given as a string
+    was parsed again for every document. Neither changes a PDF's bytes.
+    """
+
+    def __init__(self) -> None:
+        from weasyprint.text.fonts import FontConfiguration
+        from weasyprint.urls import URLFetcher
+
+        self.font_config = FontConfiguration()
+        self.fetcher = URLFetcher(allowed_protocols={"data"})  # a flyer never reads files or the network
+        self._stylesheets: dict[str, Any] = {}
+        self.parsed = 0
+        """How many stylesheets this engine parsed (one per distinct CSS text)."""
+
+    def stylesheet(self, css: str) -> Any:
+        """`css` as a WeasyPrint `CSS` object, parsed the first time only (they are read-only once made)."""
+        from weasyprint import CSS
+
+        found = self._stylesheets.get(css)
+        if found is None:
+            found = CSS(string=css, url_fetcher=self.fetcher, font_config=self.font_config)
+            self._stylesheets[css] = found
+            self.parsed += 1
+        return found
+
+
+def render_job(job: PdfJob, engine: PdfEngine | None = None) -> PdfResult:
+    """Render one job, fitting each part to its pages; run in a worker process or in-process.
+
+    Pass the process's `engine` when rendering many jobs; without one a new engine is made.
+    """
+    from weasyprint import HTML
+
+    engine = engine or PdfEngine()
     logger = logging.getLogger("weasyprint")
     capture = _Capture()
     logger.addHandler(capture)
     try:
-        fetcher = URLFetcher(allowed_protocols={"data"})  # a flyer never reads files or the network
-        part_css = CSS(string=_PART_CSS)
+        stylesheets = [engine.stylesheet(css) for css in (job.stylesheet, _PART_CSS) if css]
         choice = [0] * len(job.parts)
+        every = tuple(range(len(job.parts)))
+        shown = every
         while True:
             capture.records.clear()
-            document = HTML(string=job.html(tuple(choice)), url_fetcher=fetcher).render(
-                stylesheets=[part_css], **PDF_OPTIONS)
-            too_long = _overflowing(job, document, choice)
+            document = HTML(string=job.html(tuple(choice), shown), url_fetcher=engine.fetcher).render(
+                font_config=engine.font_config, stylesheets=stylesheets, **PDF_OPTIONS)
+            too_long = _overflowing(job, document, choice, shown)
             if not too_long:
-                break
+                if shown == every:
+                    break
+                shown = every  # each part fits alone: now the whole document, checked once more
+                continue
             stuck = [i for i in too_long if choice[i] + 1 >= len(job.parts[i].variants)]
             if stuck:
                 return PdfResult(job.path, problems=(Problem(
@@ -121,6 +166,9 @@ def render_job(job: PdfJob) -> PdfResult:
                     hint="shorten the school's name, tagline or theme names in this language"),))
             for i in too_long:
                 choice[i] += 1
+            # Each part starts a page, so a part's length does not depend on the others: the next
+            # try renders only the parts that were too long (a guide's few sheets, not its 100 pages).
+            shown = tuple(too_long)
         data = document.write_pdf(**PDF_OPTIONS)
         problems, warnings = _judge(job, capture.records)
     finally:
@@ -129,17 +177,18 @@ def render_job(job: PdfJob) -> PdfResult:
                      tuple(problems), tuple(warnings))
 
 
-def _overflowing(job: PdfJob, document: Any, choice: list[int]) -> list[int]:
-    """Indexes of parts that must fit one page (or prefer to, with variants left) but take more."""
+def _overflowing(job: PdfJob, document: Any, choice: list[int], shown: tuple[int, ...]) -> list[int]:
+    """Indexes of the `shown` parts that must fit one page (or prefer to, with variants left) but take more."""
     starts: dict[int, int] = {}
     for number, page in enumerate(document.pages):
         for anchor in page.anchors:
             if anchor.startswith("fd-part-"):
                 starts.setdefault(int(anchor.removeprefix("fd-part-")), number)
-    ends = [starts.get(i + 1, len(document.pages)) for i in range(len(job.parts))]
     over = []
-    for i, part in enumerate(job.parts):
-        pages = ends[i] - starts.get(i, 0)
+    for k, i in enumerate(shown):
+        end = starts.get(shown[k + 1], len(document.pages)) if k + 1 < len(shown) else len(document.pages)
+        part = job.parts[i]
+        pages = end - starts.get(i, 0)
         limited = part.fit == "one-page" or (part.fit == "prefer-one-page" and choice[i] + 1 < len(part.variants))
         if pages > 1 and limited:
             over.append(i)

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Callable, Iterator
 
-from firstdoor import __version__
+from firstdoor import __version__, parallel
 from firstdoor.cache import FlyerCache, cache_key
 from firstdoor.errors import Problem
-from firstdoor.outputs.pdf import PDF_OPTIONS, PdfJob, PdfResult, engine_problem, render_job
+from firstdoor.outputs.pdf import PDF_OPTIONS, PdfEngine, PdfJob, PdfResult, engine_problem, render_job
 
 @dataclass
 class BatchReport:
@@ -53,7 +53,7 @@ def tool_versions() -> str:
 
 def job_key(job: PdfJob, salt: str) -> str:
     """The cache key of a job: its HTML, every variant of every part, and the salt (fonts, versions)."""
-    parts: list[str] = [salt, job.document]
+    parts: list[str] = [salt, job.document, job.stylesheet]
     for part in job.parts:
         parts += [part.fit, str(len(part.variants)), *part.variants]
     return cache_key(*parts)
@@ -96,18 +96,36 @@ def render_pdfs(jobs: list[PdfJob], cache: FlyerCache, salt: str, workers: int,
 
 
 def _render(todo: list[PdfJob], workers: int) -> Iterator[PdfResult]:
-    """Results as they finish: in this process when one worker suffices, else in worker processes."""
+    """Results as they finish: in this process when one worker suffices, else in worker processes.
+
+    Each process renders with one `PdfEngine` (fonts loaded and stylesheets parsed once).
+    """
     if workers <= 1 or len(todo) <= 1:
-        yield from (_safe_render(job) for job in todo)
+        engine = _new_engine() if todo else None
+        yield from (_safe_render(engine, job) for job in todo)
         return
     # spawn, not fork: each worker starts clean, the same on Linux, macOS and Windows.
     context = multiprocessing.get_context("spawn")
     biggest_first = sorted(todo, key=lambda job: -len(job.parts))  # the guides, so no worker idles at the end
     with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=context,
-                             initializer=_exit_with_parent, initargs=(os.getpid(),)) as pool:
-        futures = [pool.submit(_safe_render, job) for job in biggest_first]
+                             initializer=_start_worker, initargs=(os.getpid(),)) as pool:
+        futures = [pool.submit(parallel.run_in_worker, job) for job in biggest_first]
         for future in as_completed(futures):
             yield future.result()
+
+
+def _start_worker(parent: int) -> None:
+    """In a new worker: watch the parent, and make the engine every job of this worker renders with."""
+    _exit_with_parent(parent)
+    parallel.start_worker(_new_engine, (), _safe_render)
+
+
+def _new_engine() -> PdfEngine | None:
+    """The worker's engine, or None when WeasyPrint cannot start (each job then reports why)."""
+    try:
+        return PdfEngine()
+    except Exception:  # noqa: BLE001 - the same failure is reported per flyer by `_safe_render`
+        return None
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -123,10 +141,10 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="firstdoor-parent-watch", daemon=True).start()
 
 
-def _safe_render(job: PdfJob) -> PdfResult:
+def _safe_render(engine: PdfEngine | None, job: PdfJob) -> PdfResult:
     """Render a job; an unexpected failure of the PDF engine becomes a problem naming the flyer."""
     try:
-        return render_job(job)
+        return render_job(job, engine)
     except Exception as error:  # noqa: BLE001 - reported to the user with the flyer's name
         return PdfResult(job.path, problems=(Problem(
             file=job.path, message=f"{job.label}: the PDF engine failed: {type(error).__name__}: {error}",
