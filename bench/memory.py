@@ -18,8 +18,12 @@ PROC = Path("/proc")
 
 
 def _children(pid: int) -> list[int]:
-    found = []
-    for task in (PROC / str(pid) / "task").glob("*/children"):
+    found: list[int] = []
+    try:
+        tasks = list((PROC / str(pid) / "task").glob("*/children"))
+    except OSError:  # the process ended while we looked: it has no children left
+        return found
+    for task in tasks:
         try:
             found += [int(child) for child in task.read_text().split()]
         except OSError:

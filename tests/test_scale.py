@@ -181,3 +181,14 @@ def test_benchmark_measures_cpu_per_flyer_and_a_rebuild_from_the_flyer_cache(tmp
     assert steps[2:] == [("flyers-base", True), ("flyers-cold", True), ("flyers-no-change", True),
                          ("flyers-cached", True)]
     assert data["flyer_pdfs"] > 0 and data["flyer_cpu"]["per_flyer"] > 0
+
+
+def test_benchmark_memory_sampler_survives_a_process_that_just_ended(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker ending while the sampler walks the tree stopped the sampler thread (and its peak)."""
+    from bench import memory
+
+    def vanished(self: Path, pattern: str) -> list[Path]:
+        raise FileNotFoundError(f"{self}: the process ended")  # as os.scandir does in that race
+
+    monkeypatch.setattr(Path, "glob", vanished)
+    assert memory._children(1) == []
