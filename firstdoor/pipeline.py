@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import yaml
 from jinja2 import Environment
 
 from firstdoor import parallel
@@ -20,7 +22,7 @@ from firstdoor.advice import AdviceOptions, Finding, advise
 from firstdoor.cache import CACHE_DIR
 from firstdoor.caches import ContentCache, LoadedLanguage, load_languages, resize_cached
 from firstdoor.errors import ContentError, Problem, UsageError
-from firstdoor.fingerprint import digest
+from firstdoor.fingerprint import digest, tool_fingerprint
 from firstdoor.i18n import LanguageCatalogs, Misses
 from firstdoor.incremental import Inputs, gather_inputs, kept_output, output_listings, replace_state, state_beside
 from firstdoor.languages import Language
@@ -42,7 +44,8 @@ from firstdoor.runner import (Files, Outcome, ParentUnit, files_of, for_shard, m
 from firstdoor.shard import Shard
 from firstdoor.sources import find_site_files
 from firstdoor.tracking import Uses
-from firstdoor.unchanged import Summary, misses_of, unchanged, write_summary
+from firstdoor.unchanged import (STAMP, Summary, input_stamp, misses_of, restamp, unchanged, unchanged_files,
+                                 write_summary)
 from firstdoor.units import plan_units
 from firstdoor.validate import ValidatedSite, validate_site
 from firstdoor.views import neighborhoods
@@ -163,6 +166,17 @@ def build(site_dir: Path, options: BuildOptions, progress: Progress = NoProgress
     """
     check_output_folder(options.out, site_dir, options.force)
     recover_output(options.out)
+    state = state_beside(options.out)
+    stamp = None
+    if not (options.clean or options.shard or options.merge_from):
+        stamp = input_stamp(input_folders(site_dir), build_settings(site_dir, options))
+        if stamp is not None:
+            with output_lock(options.out):
+                summary = unchanged_files(state, options.out, stamp)
+            if summary is not None:  # no input file was touched: not even validation is needed
+                return summary_report(BuildReport(out=options.out, pages=summary.extra["pages"],
+                                                  languages=summary.extra["languages"],
+                                                  left_out=summary.extra["left_out"]), summary)
     reuse_from = () if options.clean else state_folders(options.out, options.merge_from)
     content = ContentCache(reuse_from)
     validated = load_site(site_dir, content)
@@ -184,10 +198,11 @@ def build(site_dir: Path, options: BuildOptions, progress: Progress = NoProgress
     report = BuildReport(out=options.out, languages=languages, pages=len(pages), left_out=left_out,
                          warnings=validated.warnings + tuple(catalog_warnings),
                          validated=content.computed.get("school", 0))
-    state = state_beside(options.out)
     if not (options.clean or options.shard or options.merge_from):
         with output_lock(options.out):
             summary = unchanged(state, options.out, inputs)
+            if summary is not None:
+                restamp(state, summary, stamp)
         if summary is not None:  # the published site is exactly what this build would write: leave it alone
             return summary_report(report, summary)
     report.advice = tuple(advise(validated, AdviceOptions(today=today), coverage={}, cache=content))
@@ -225,7 +240,7 @@ def build(site_dir: Path, options: BuildOptions, progress: Progress = NoProgress
             report.files, report.misses = files_of(previous[0].units), misses_by_language(previous[0].units, units)
             report.reused = len(units[0]) + len(units[1]) + len(parents)
             write_summary(state, options.out, previous[0].units, inputs, report.misses, MARKER,
-                          summary_extra(report))
+                          summary_extra(report, stamp))
             return report
     worker_args = (validated, catalogs, languages, today, assets, validated.files.templates_dir, responsive,
                    inputs.indexes, card_files)
@@ -241,7 +256,7 @@ def build(site_dir: Path, options: BuildOptions, progress: Progress = NoProgress
         outcome.rendered, outcome.reused
     if new_state is not None:
         replace_state(new_state, state)
-        write_summary(state, options.out, outcome.records, inputs, report.misses, MARKER, summary_extra(report))
+        write_summary(state, options.out, outcome.records, inputs, report.misses, MARKER, summary_extra(report, stamp))
     if flyers and not options.languages and not left_out and not options.shard:
         flyers.cache.prune()  # a full build used every flyer still wanted
         if cards:
@@ -261,9 +276,37 @@ def files_by_language(files: Iterable[tuple[str, bytes]], folder: str, languages
     return {lang.slug: [(p, d) for p, d in files if p.startswith(f"{lang.slug}/{folder}/")] for lang in languages}
 
 
-def summary_extra(report: BuildReport) -> dict[str, Any]:
-    """What a build that finds nothing changed reports again without computing it."""
-    return {"advice": report.advice, "flyers": report.flyers, "warnings": report.warnings}
+def summary_extra(report: BuildReport, stamp: str | None) -> dict[str, Any]:
+    """What a build that finds nothing changed reports again without computing it, and the input files' stamp."""
+    return {"advice": report.advice, "flyers": report.flyers, "warnings": report.warnings, "pages": report.pages,
+            "languages": report.languages, "left_out": report.left_out, STAMP: stamp}
+
+
+def input_folders(site_dir: Path) -> list[Path]:
+    """Every folder a build reads files from: the site's content, templates and translations, firstdoor's defaults."""
+    folders: list[Path] = []
+    for folder in (site_dir / "content", site_dir / "templates", site_dir / "translations",
+                   builtin_dir("templates"), builtin_dir("translations")):
+        if folder.is_dir() and folder.resolve() not in folders:
+            folders.append(folder.resolve())
+    return folders
+
+
+def build_settings(site_dir: Path, options: BuildOptions) -> tuple[str, ...]:
+    """Everything besides input files that shapes the output: firstdoor itself, the folders, options, today.
+
+    Today is in the district's timezone, read straight from `district.yaml` (validation
+    comes later); without one, a build never stops before validating.
+    """
+    today = options.today
+    if today is None:
+        try:
+            data = yaml.load((site_dir / "content" / "district.yaml").read_bytes(), Loader=yaml.CSafeLoader)
+            today = today_in(ZoneInfo(str(data["timezone"])), None)
+        except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError, ZoneInfoNotFoundError):
+            return ("no timezone", str(time.time_ns()))  # never equal: no shortcut
+    return (tool_fingerprint(), str(site_dir.resolve()), str(options.out.resolve()), today.isoformat(),
+            repr((options.languages, options.keep_going, options.pdf, options.paper, options.pair, options.zip_sheets)))
 
 
 def summary_report(report: BuildReport, summary: Summary) -> BuildReport:

@@ -19,8 +19,10 @@ import yaml
 from click.testing import Result
 
 from bench.generate import generate
+from firstdoor import pipeline
 from firstdoor.incremental import output_listings, state_beside
 from firstdoor.tracking import ALL_SCHOOLS_KEYS, SAFE_KEYS, WRAPPED_KEYS
+from firstdoor.unchanged import RACY_NS
 from tests.conftest import build_site
 
 
@@ -347,3 +349,41 @@ def test_a_field_a_district_template_adds_to_a_list_is_tracked(site: Path) -> No
     rebuild_equals_clean(site)
     assert "en/index.html" in changed_files(before, site / "_site")
     assert "555-0199" in (site / "_site" / "en" / "index.html").read_text(encoding="utf-8")
+
+
+def untouched_for_a_while() -> None:
+    """Let the racy window pass: files changed in the last two seconds are never stamped (`unchanged.RACY_NS`)."""
+    time.sleep(RACY_NS / 1e9 + 0.2)
+
+
+def test_a_no_change_build_with_untouched_files_does_not_even_validate(site: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    untouched_for_a_while()
+    first = build_site(site, site / "_site", "--jobs", "2")  # records the stamp of the input files
+    assert "nothing changed" in first.output
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("the content was read again")
+    monkeypatch.setattr(pipeline, "load_site", refuse)
+    again = build_site(site, site / "_site", "--jobs", "2")
+    assert again.exit_code == 0, again.output
+    assert again.output == first.output.replace(re.search(r"in [\d.]+ s;", first.output).group(0),  # type: ignore[union-attr]
+                                                re.search(r"in [\d.]+ s;", again.output).group(0))  # type: ignore[union-attr]
+
+
+def test_an_edit_that_keeps_size_and_time_is_still_seen(site: Path) -> None:
+    """The stamp holds each file's change time (ctime), which a tool restoring the modification time cannot set."""
+    untouched_for_a_while()
+    build_site(site, site / "_site", "--jobs", "2")
+    path = school_files(site)[2]
+    text, stat = path.read_text(encoding="utf-8"), path.stat()
+    index = text.index("tagline:") + len("tagline: ")
+    letter = "X" if text[index] != "X" else "Y"
+    path.write_text(text[:index] + letter + text[index + 1:], encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size
+    untouched_for_a_while()
+    result = rebuild_equals_clean(site)
+    assert "nothing changed" not in result.output
+    other_day = build_site(site, site / "_site", "--jobs", "2", "--today", "2026-12-24")
+    assert "nothing changed" not in other_day.output
