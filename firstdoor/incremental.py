@@ -252,6 +252,10 @@ class Inputs:
     catalogs: dict[str, CatalogDigests]
     views: Callable[[str], str]
     """`zip:55104` -> digest of which schools that neighborhood lists."""
+    fields: "SchoolFieldDigests"
+    """Digests of each field of each school."""
+    context_views: Callable[[str], str]
+    """`ctx:schools` -> digest of that list derived from every school (`tracking.context_view`)."""
     images: dict[str, str] = field(default_factory=dict)
     """School id -> digest of its images (names, sizes, times)."""
     indexes: dict[str, Any] = field(default_factory=dict)
@@ -260,10 +264,6 @@ class Inputs:
     """Digests of groups of files some outputs hold (`cards:es`: the cards a kit's zip includes)."""
     templates: dict[str, str] = field(default_factory=dict)
     """Template name -> digest of the file used for it (`fingerprint.lookup_digests`)."""
-    fields: "SchoolFieldDigests | None" = None
-    """Digests of each field of each school; None: fields are not told apart (any field is the whole school)."""
-    context_views: Callable[[str], str] = lambda _: "-"
-    """`ctx:schools` -> digest of that list derived from every school (`tracking.context_view`)."""
 
     def view(self, name: str) -> str:
         """The digest of a view a unit used: a neighborhood (`zip:55104`), a question to an index, a group."""
@@ -317,17 +317,12 @@ class Inputs:
         for school_id, name in sorted(uses.fields):
             if school_id in uses.schools:
                 continue  # already there whole
-            if self.fields is None:
-                parts += [school_id, self.schools.get(school_id, "-")]
-                parts += [self.catalogs[tag].owner(f"schools/{school_id}") for tag in tags]
-                continue
             parts += [school_id, name, self.fields.of(school_id, name)]
             if name != MEMBER:
                 parts += [self.catalogs[tag].of_field(f"schools/{school_id}", name) for tag in tags]
         for name in sorted(uses.all_fields):
-            parts += ["*", name, self.all_schools if self.fields is None else self.fields.of_every_school(name)]
-            parts += [self.catalogs[tag].of_every_school(name) if self.fields else self.catalogs[tag].content
-                      for tag in tags]
+            parts += ["*", name, self.fields.of_every_school(name)]
+            parts += [self.catalogs[tag].of_every_school(name) for tag in tags]
         return parts
 
 
@@ -419,8 +414,8 @@ def gather_inputs(validated: ValidatedSite, languages: tuple[Language, ...], cat
     shared = SiteViews(site, today)
     school_ids = {id(school): school_id for school_id, school in site.schools.items()}
     context_views = functools.cache(lambda name: view_digest(context_view(shared, name), school_ids))
-    return Inputs(build, schools, catalogs, lambda view: every_view().get(view, "-"), images,
-                  templates=templates, fields=SchoolFieldDigests(site, schools), context_views=context_views)
+    return Inputs(build, schools, catalogs, lambda view: every_view().get(view, "-"), SchoolFieldDigests(site, schools),
+                  context_views, images, templates=templates)
 
 
 def _view_digests(site: Site) -> dict[str, str]:
