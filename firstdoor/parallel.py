@@ -15,6 +15,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import threading
 from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 S = TypeVar("S")
@@ -95,8 +96,9 @@ def imap_ordered(function: Callable[[S, T], R], tasks: Sequence[T], jobs: int,
     """
     if jobs <= 1 or len(tasks) <= 1:
         return Results(_serial(function, tasks, setup, setup_args))
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    context = multiprocessing.get_context(start_method())
+    if context.get_start_method() == "forkserver":
+        context.set_forkserver_preload([function.__module__, setup.__module__])
     workers = min(jobs, len(tasks))
     gc.freeze()  # forked workers then share the parent's objects instead of copying them when GC scans
     try:
@@ -105,6 +107,20 @@ def imap_ordered(function: Callable[[S, T], R], tasks: Sequence[T], jobs: int,
         gc.unfreeze()
         raise
     return Results(pool.imap(_run, tasks, chunksize=chunk_size(len(tasks), workers)), pool)
+
+
+def start_method() -> str:
+    """How to start workers: fork when this process runs no other thread, else forkserver.
+
+    Forking shares the parent's objects for free, but a child forked while another thread
+    holds a lock (the preview server writing a log line, say) inherits that lock held and
+    can wait for it forever. The preview rebuilds while its server threads run, so there
+    workers come from a fork server instead, and get their setup arguments pickled.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
 
 
 def _serial(function: Callable[[S, T], R], tasks: Sequence[T], setup: Callable[..., S],

@@ -28,6 +28,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Mapping, Sequence, cast
 
+from pydantic import BaseModel
+
 from firstdoor.fingerprint import digest
 from firstdoor.model import School, Site
 from firstdoor.views import SiteViews
@@ -160,7 +162,7 @@ def _shape(value: Any, school_ids: Mapping[int, str]) -> str:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return type(value).__name__ + "(" + ",".join(
             f"{f.name}={_shape(getattr(value, f.name), school_ids)}" for f in dataclasses.fields(value)) + ")"
-    if value is None or isinstance(value, (str, int, float, dt.date, dt.time)) or hasattr(value, "model_fields"):
+    if value is None or isinstance(value, (str, int, float, dt.date, dt.time, BaseModel)):
         return repr(value)  # content models (events) and values have a repr made of their content
     return f"unknown:{type(value).__name__}:{id(value)}"  # never the same twice: such a view is never reused
 
