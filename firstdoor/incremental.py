@@ -61,16 +61,26 @@ class _SafeUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in firstdoor's build state")
 
     def persistent_load(self, pid: Any) -> Any:
-        if isinstance(pid, tuple) and len(pid) == 2 and pid[0] == "zoneinfo":
+        if isinstance(pid, tuple) and len(pid) == 2 and pid[0] == "zoneinfo":  # state written before `zone`
             return ZoneInfo(str(pid[1]))
         raise pickle.UnpicklingError("unknown persistent id in firstdoor's build state")
 
 
-class _StatePickler(pickle.Pickler):
-    """Pickles timezones by name (their own pickling goes through `getattr`, which the reader refuses)."""
+def zone(key: str) -> ZoneInfo:
+    """A timezone by name: how build state stores one (its own pickling goes through `getattr`, which
+    the reader refuses)."""
+    return ZoneInfo(key)
 
-    def persistent_id(self, obj: Any) -> Any:
-        return ("zoneinfo", obj.key) if isinstance(obj, ZoneInfo) else None
+
+class _StatePickler(pickle.Pickler):
+    """Pickles timezones by name.
+
+    `reducer_override`, unlike `persistent_id`, is not called for plain strings, numbers and
+    containers, which are nearly all of a state-wide manifest's millions of objects.
+    """
+
+    def reducer_override(self, obj: Any) -> Any:
+        return (zone, (obj.key,)) if isinstance(obj, ZoneInfo) else NotImplemented
 
 
 def safe_dumps(value: Any) -> bytes:
@@ -101,9 +111,13 @@ class UnitRecord:
     folder: Path
     """Where its files are: the previous output, or a shard's folder."""
 
+    checked: list[os.stat_result] = field(default_factory=list, repr=False, compare=False)
+    """What `intact` found of each file, so that linking it needs no second look."""
+
     def intact(self) -> bool:
         """True when every file is still there, unchanged since it was written."""
         folder = os.fspath(self.folder) + os.sep  # strings, not Paths: this runs for every file of the site
+        checked = []
         for path, size, mtime, content in self.files:
             try:
                 stat = os.stat(folder + path)
@@ -115,10 +129,17 @@ class UnitRecord:
                 return False
             if not content and stat.st_mtime_ns != mtime:
                 return False
+            checked.append(stat)
+        self.checked = checked
         return True
+
+    stored: tuple[Any, ...] | None = field(default=None, repr=False, compare=False)
+    """The tuple this record was read from (`from_data`), saved again as it is when the record is reused."""
 
     def to_data(self) -> tuple[Any, ...]:
         """The record as the manifest stores it: plain tuples and lists."""
+        if self.stored is not None:
+            return self.stored
         templates = None if self.uses.templates is None else sorted(self.uses.templates)
         return (self.digest, self.files, sorted(self.uses.schools), self.uses.all_schools, sorted(self.uses.views),
                 templates, sorted(self.misses.interface), sorted(self.misses.content), sorted(self.uses.fields),
@@ -130,8 +151,7 @@ class UnitRecord:
         unit_digest, files, schools, everything, views, templates, interface, content, fields, all_fields = data
         uses = Uses(set(schools), everything, set(map(tuple, fields)), set(all_fields), set(views),
                     None if templates is None else set(templates))
-        return cls(unit_digest, files, uses,
-                   Misses(set(interface), set(content)), folder)
+        return cls(unit_digest, files, uses, Misses(set(interface), set(content)), folder, stored=data)
 
 
 @dataclass
@@ -375,12 +395,14 @@ def reusable(previous: list[Manifest], unit_id: str, expected: Callable[[Uses], 
 def reuse(stage: Staging, record: UnitRecord) -> UnitRecord:
     """Put a unit's previous files into the staging folder (hard links where possible)."""
     folder = os.fspath(record.folder) + os.sep
-    for path, *_ in record.files:
-        stage.link(path, folder + path)
+    found = record.checked if len(record.checked) == len(record.files) else [None] * len(record.files)
+    for (path, *_), stat in zip(record.files, found):
+        stage.link(path, folder + path, stat)
     files = record.files
     if any(content for *_, content in files):  # from a shard: its times changed on the way, record the real ones
         files = [(path, size, os.stat(folder + path).st_mtime_ns, "") for path, size, _, _ in files]
-    return UnitRecord(record.digest, files, record.uses, record.misses, stage.path)
+        return UnitRecord(record.digest, files, record.uses, record.misses, stage.path)
+    return UnitRecord(record.digest, files, record.uses, record.misses, stage.path, stored=record.stored)
 
 
 def written(stage: Staging, files: list[tuple[str, bytes]], unit_digest: str, uses: Uses,

@@ -143,7 +143,8 @@ def neighborhood(site: Site, kind: Literal["zip", "area"], key: str, zip_codes: 
     """The schools whose free or limited bus serves any of `zip_codes`, grouped by entry level."""
     index = index or ZipIndex.of(site)
     served = index.served(zip_codes)
-    groups = tuple((level, tuple(item for item in served if entry_level(item[1]) == level)) for level in LEVELS)
+    leveled = [(entry_level(item[1]), item) for item in served]
+    groups = tuple((level, tuple(item for at, item in leveled if at == level)) for level in LEVELS)
     return Neighborhood(kind, key, zip_codes, tuple(g for g in groups if g[1]), len(site.schools) - len(served))
 
 

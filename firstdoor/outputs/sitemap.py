@@ -15,15 +15,14 @@ def sitemap_xml(base_url: str, pages: list[PageSpec], languages: tuple[Language,
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
              'xmlns:xhtml="http://www.w3.org/1999/xhtml">']
+    tags = [(lang.slug, quoteattr(lang.tag)) for lang in languages]
     keyed = sorted(pages, key=lambda p: (p.kind, p.school_id or p.key or "", p.slug))
-    for _, group in groupby(keyed, key=lambda p: (p.kind, p.school_id or p.key)):
-        same_page = list(group)
-        for spec in same_page:
-            lines.append(f"<url><loc>{escape(base + spec.url)}</loc>")
-            for lang in languages:
-                href = base + page_url(spec.kind, lang.slug, spec.school_id or spec.key)
-                lines.append(f"<xhtml:link rel=\"alternate\" hreflang={quoteattr(lang.tag)} href={quoteattr(href)}/>")
-            lines.append("</url>")
+    for (kind, key), group in groupby(keyed, key=lambda p: (p.kind, p.school_id or p.key)):
+        # every language's version of a page lists the same alternates: make them once
+        alternates = [f"<xhtml:link rel=\"alternate\" hreflang={tag} href={quoteattr(base + page_url(kind, slug, key))}/>"
+                      for slug, tag in tags]
+        for spec in group:
+            lines += [f"<url><loc>{escape(base + spec.url)}</loc>", *alternates, "</url>"]
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"
 
