@@ -135,9 +135,9 @@ def _run_pass(units: list[Unit], previous: list[Manifest], inputs: Inputs, stage
             if unit.page is not None:
                 advance()
         for result in results:
+            uses = result.uses.shared()
             outcome.records[result.unit_id] = incremental.written(
-                stage, result.files, inputs.unit_digest(result.language, result.uses), result.uses,
-                result.misses, outcome.for_merge)
+                stage, result.files, inputs.unit_digest(result.language, uses), uses, result.misses, outcome.for_merge)
             if result.kit_items is not None:
                 outcome.kits[result.unit_id] = result.kit_items
             outcome.rendered += 1

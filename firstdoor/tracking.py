@@ -25,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Mapping, Sequence, cast
 
@@ -86,6 +87,17 @@ class Uses:
             self.schools.add(school_id)
         else:
             self.fields.add((school_id, name))
+
+    def shared(self) -> "Uses":
+        """The same uses with each name interned.
+
+        Workers send each unit's uses apart, so 33,000 units would each bring their own
+        copies of the same school ids, field and template names into the build and its state.
+        """
+        name = sys.intern
+        return Uses({name(s) for s in self.schools}, self.all_schools,
+                    {(name(s), name(f)) for s, f in self.fields}, {name(f) for f in self.all_fields},
+                    {name(v) for v in self.views}, None if self.templates is None else {name(t) for t in self.templates})
 
 
 SCHOOL_FIELDS = frozenset(School.model_fields)

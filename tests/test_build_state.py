@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from firstdoor.incremental import safe_dumps, safe_loads
+from firstdoor.tracking import Uses
 
 
 def test_zoned_times_and_plain_data_round_trip() -> None:
@@ -38,3 +39,16 @@ def test_state_written_by_the_previous_version_still_reads() -> None:
     buffer = io.BytesIO()
     OldPickler(buffer).dump([ZoneInfo("Asia/Kabul")])
     assert safe_loads(buffer.getvalue()) == [ZoneInfo("Asia/Kabul")]
+
+
+def test_uses_from_workers_share_their_names() -> None:
+    """Each unit's uses arrive unpickled on their own; shared, 33,000 units hold one copy of each name."""
+    first, second = (pickle.loads(pickle.dumps(Uses({"lincoln"}, False, {("lincoln", "name")}, {"grades"},
+                                                    {"ctx:schools"}, {"school.html"}))) for _ in range(2))
+    assert next(iter(first.schools)) is not next(iter(second.schools))
+    a, b = first.shared(), second.shared()
+    assert a == first and b == second
+    for pick in (lambda u: next(iter(u.schools)), lambda u: next(iter(u.fields))[1], lambda u: next(iter(u.all_fields)),
+                 lambda u: next(iter(u.views)), lambda u: next(iter(u.templates))):
+        assert pick(a) is pick(b)
+    assert Uses(templates=None).shared().templates is None
