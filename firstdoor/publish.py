@@ -132,18 +132,20 @@ class Staging:
             file.write(data.encode("utf-8") if isinstance(data, str) else data)
             self._inodes[relative] = os.fstat(file.fileno()).st_ino
 
-    def link(self, relative: str, source: str | Path, found: os.stat_result | None = None) -> None:
+    def link(self, relative: str, source: str | Path, found: tuple[int, int] | None = None) -> None:
         """Reuse an unchanged file of a previous build: a hard link (a copy across file systems).
 
-        `found`: the source's `os.stat`, when the caller just looked (a state-wide site has
-        100,000 files to link: looking twice shows).
+        `found`: the source's device and inode, when the caller just looked (a state-wide
+        site has 100,000 files to link: looking twice shows).
         """
         target = self._target(relative)
         inode = 0
         if self._recycled or self.listings is not None:  # the listing records it
             with contextlib.suppress(OSError):
-                found = found or os.stat(source)
-                inode = found.st_ino if found.st_dev == self._device else 0
+                if found is None:
+                    stat = os.stat(source)
+                    found = (stat.st_dev, stat.st_ino)
+                inode = found[1] if found[0] == self._device else 0
         if self._recycled:
             if inode and inode == (self._present.get(relative) or _inode(target, self._device)):
                 self._inodes[relative] = inode
