@@ -97,7 +97,8 @@ class Uses:
         name = sys.intern
         return Uses({name(s) for s in self.schools}, self.all_schools,
                     {(name(s), name(f)) for s, f in self.fields}, {name(f) for f in self.all_fields},
-                    {name(v) for v in self.views}, None if self.templates is None else {name(t) for t in self.templates})
+                    {name(v) for v in self.views},
+                    None if self.templates is None else {name(t) for t in self.templates})
 
 
 SCHOOL_FIELDS = frozenset(School.model_fields)

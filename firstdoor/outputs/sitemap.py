@@ -19,8 +19,8 @@ def sitemap_xml(base_url: str, pages: list[PageSpec], languages: tuple[Language,
     keyed = sorted(pages, key=lambda p: (p.kind, p.school_id or p.key or "", p.slug))
     for (kind, key), group in groupby(keyed, key=lambda p: (p.kind, p.school_id or p.key)):
         # every language's version of a page lists the same alternates: make them once
-        alternates = [f"<xhtml:link rel=\"alternate\" hreflang={tag} href={quoteattr(base + page_url(kind, slug, key))}/>"
-                      for slug, tag in tags]
+        alternates = [f"<xhtml:link rel=\"alternate\" hreflang={tag} "
+                      f"href={quoteattr(base + page_url(kind, slug, key))}/>" for slug, tag in tags]
         for spec in group:
             lines += [f"<url><loc>{escape(base + spec.url)}</loc>", *alternates, "</url>"]
     lines.append("</urlset>")
