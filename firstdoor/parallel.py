@@ -39,23 +39,18 @@ def chunk_size(count: int, jobs: int) -> int:
     return max(1, min(64, count // (jobs * 8) or 1))
 
 
-def _init(setup: Callable[..., Any], setup_args: tuple[Any, ...], function: Callable[[Any, Any], Any]) -> None:
+def start_worker(setup: Callable[..., Any], setup_args: tuple[Any, ...], function: Callable[[Any, Any], Any]) -> None:
+    """In a worker process: build its state once (`setup(*setup_args)`) for `run_in_worker`.
+
+    Our own pools start their workers with it; so can a pool made elsewhere (`concurrent.futures`).
+    """
     _worker_state["state"] = setup(*setup_args)
     _worker_state["function"] = function
 
 
-def _run(task: Any) -> Any:
-    return _worker_state["function"](_worker_state["state"], task)
-
-
-def start_worker(setup: Callable[..., Any], setup_args: tuple[Any, ...], function: Callable[[Any, Any], Any]) -> None:
-    """In a worker of a pool made elsewhere (`concurrent.futures`): build its state once, as our own pools do."""
-    _init(setup, setup_args, function)
-
-
 def run_in_worker(task: Any) -> Any:
     """In a worker started with `start_worker`: `function(state, task)` with that worker's state."""
-    return _run(task)
+    return _worker_state["function"](_worker_state["state"], task)
 
 
 class Results(Iterator[R]):
@@ -102,11 +97,11 @@ def imap_ordered(function: Callable[[S, T], R], tasks: Sequence[T], jobs: int,
     workers = min(jobs, len(tasks))
     gc.freeze()  # forked workers then share the parent's objects instead of copying them when GC scans
     try:
-        pool = context.Pool(workers, initializer=_init, initargs=(setup, setup_args, function))
+        pool = context.Pool(workers, initializer=start_worker, initargs=(setup, setup_args, function))
     except BaseException:
         gc.unfreeze()
         raise
-    return Results(pool.imap(_run, tasks, chunksize=chunk_size(len(tasks), workers)), pool)
+    return Results(pool.imap(run_in_worker, tasks, chunksize=chunk_size(len(tasks), workers)), pool)
 
 
 def start_method() -> str:

@@ -84,7 +84,7 @@ class Uses:
             else:
                 self.all_fields.add(name)
         elif name == "*":
-            self.schools.add(school_id)
+            self.school(school_id)
         else:
             self.fields.add((school_id, name))
 
@@ -228,6 +228,9 @@ class TrackedSchools(Mapping[str, Any]):
     def __init__(self, schools: Mapping[str, School], uses: Uses) -> None:
         self._schools, self._uses = schools, uses
 
+    def _members(self) -> None:
+        self._uses.views.add("ctx:members")
+
     def __getitem__(self, school_id: str) -> Any:
         self._uses.field(school_id, MEMBER)
         return SchoolFields(self._schools[school_id], school_id, self._uses)
@@ -238,21 +241,21 @@ class TrackedSchools(Mapping[str, Any]):
         return school_id in self._schools
 
     def __iter__(self) -> Iterator[str]:
-        self._uses.views.add("ctx:members")
+        self._members()
         return iter(self._schools)
 
     def __len__(self) -> int:
-        self._uses.views.add("ctx:members")
+        self._members()
         return len(self._schools)
 
     def values(self) -> Any:
         """Every school, recording fields for every school."""
-        self._uses.views.add("ctx:members")
+        self._members()
         return [SchoolFields(school, None, self._uses) for school in self._schools.values()]
 
     def items(self) -> Any:
         """Every (id, school), recording fields for every school."""
-        self._uses.views.add("ctx:members")
+        self._members()
         return [(sid, SchoolFields(school, None, self._uses)) for sid, school in self._schools.items()]
 
 
