@@ -11,7 +11,7 @@ from __future__ import annotations
 import gettext as stdlib_gettext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator, Mapping
 
 from markupsafe import Markup, escape
 
@@ -214,3 +214,37 @@ class Translator:
             direction = ' dir="ltr"' if self.language.direction == "rtl" else ""
             return Markup(f'<span lang="{INTERFACE_LANGUAGE}"{direction}>') + text + Markup("</span>")
         return text
+
+
+class Translators(Mapping[str, Translator]):
+    """One translator per language, made when first asked for; only the `keep` languages asked for last are held.
+
+    A worker that renders every language would otherwise end up holding every language's
+    catalogs, and touching them copies the pages it shares with the build's parent: at
+    1000 schools in 10 languages that is most of its memory. Units are rendered language
+    by language (`runner`), so a worker holds one or two languages at a time. `catalogs`
+    may read each language when asked (`caches.LazyCatalogs`); a translator handed out
+    keeps its catalogs for as long as it is used.
+    """
+
+    def __init__(self, catalogs: Mapping[str, LanguageCatalogs], source: Language, keep: int = 2) -> None:
+        self._catalogs, self._source, self._keep = catalogs, source, keep
+        self._held: dict[str, Translator] = {}
+
+    def __getitem__(self, tag: str) -> Translator:
+        translator = self._held.pop(tag, None)
+        if translator is None:  # with its own Markdown cache, which goes with it
+            translator = Translator(self._catalogs[tag], self._source, ProseRenderer())
+        self._held[tag] = translator  # the most recently used last
+        while len(self._held) > self._keep:
+            del self._held[next(iter(self._held))]
+        return translator
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._catalogs)
+
+    def __len__(self) -> int:
+        return len(self._catalogs)
+
+    def __contains__(self, tag: object) -> bool:
+        return tag in self._catalogs

@@ -44,7 +44,7 @@ STATE_DIR = ".firstdoor-build"
 """The build state (manifest, kits, catalog cache) inside a shard's folder."""
 MANIFEST = "manifest.pickle"
 KITS = "kits.pickle"
-FORMAT = 5
+FORMAT = 6
 """Bumped when the manifest's meaning changes; an older manifest is ignored (a full build)."""
 
 

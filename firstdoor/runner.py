@@ -126,6 +126,7 @@ def _run_pass(units: list[Unit], previous: list[Manifest], inputs: Inputs, stage
             stale.append(unit)
         else:
             reused.append((unit, record, kit))
+    stale.sort(key=lambda unit: unit.language)  # language by language: a worker holds one or two at a time
     with parallel.imap_ordered(render_unit, stale, jobs, worker_renderer, setup_args) as results:
         for unit, record, kit in reused:
             outcome.records[unit.id] = incremental.reuse(stage, record)

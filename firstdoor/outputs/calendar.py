@@ -102,7 +102,15 @@ class CalendarCache:
 
     zones: dict[tuple[str, dt.date, dt.date], bytes] = field(default_factory=dict)
     events: dict[tuple[str, dt.datetime, _Item], bytes] = field(default_factory=dict)
-    """(base URL, DTSTAMP, item) -> the VEVENT."""
+    """(base URL, DTSTAMP, item) -> the VEVENT, for the language of `language`."""
+    language: str | None = None
+
+    def use_language(self, tag: str) -> None:
+        """Keep only the events of `tag` from now on: units come language by language, and a
+        worker holding every language's events would hold tens of megabytes it no longer needs."""
+        if tag != self.language:
+            self.events.clear()
+            self.language = tag
 
     def zone(self, tzid: str, first: dt.date, last: dt.date) -> bytes:
         """The VTIMEZONE of `tzid` from `first` to `last`, serialised."""

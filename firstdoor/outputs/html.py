@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Mapping
 
 from jinja2 import Environment
 
 from firstdoor import views
 from firstdoor.formatting import Formatter
-from firstdoor.i18n import LanguageCatalogs, Misses, Translator
+from firstdoor.i18n import LanguageCatalogs, Misses, Translator, Translators
 from firstdoor.languages import Language
 from firstdoor.outputs.finder import finder_context
 from firstdoor.outputs.images import ResponsiveImage
 from firstdoor.outputs.outreach import Kit, build_kits
 from firstdoor.outputs.redirects import Redirect
 from firstdoor.plan import LANGUAGE_PAGES, PageSpec, page_url
-from firstdoor.prose import ProseRenderer
 from firstdoor.render import relative_url, render_template
 from firstdoor.validate import ValidatedSite
 
@@ -36,7 +35,7 @@ class Alternate:
 class PageRenderer:
     """Renders the pages of a site; holds the compiled templates and one translator per language."""
 
-    def __init__(self, validated: ValidatedSite, catalogs: dict[str, LanguageCatalogs],
+    def __init__(self, validated: ValidatedSite, catalogs: Mapping[str, LanguageCatalogs],
                  env: Environment, languages: tuple[Language, ...], today: dt.date,
                  asset_urls: dict[str, str], images: dict[str, ResponsiveImage] | None = None,
                  flyers: Any = None, cards: Any = None) -> None:
@@ -51,9 +50,7 @@ class PageRenderer:
         """The built flyers (`outputs.flyers.FlyerIndex`) pages link to, or None without PDFs."""
         self.cards = cards
         """The share cards (`outputs.cards.CardIndex`), or None without PDFs."""
-        renderer = ProseRenderer()
-        source = validated.source_language
-        self.translators = {tag: Translator(c, source, renderer) for tag, c in catalogs.items()}
+        self.translators = Translators(catalogs, validated.source_language)
         self.formatters = {lang.tag: Formatter(lang, validated.known_languages) for lang in languages}
         self.base_url = self.site.district.base_url.rstrip("/") + "/"
         self.kits: dict[str, list[Kit]] = {}
