@@ -27,7 +27,8 @@ from firstdoor.caches import ContentCache, LazyCatalogs, LoadedLanguage, load_la
 from firstdoor.errors import ContentError, Problem, UsageError
 from firstdoor.fingerprint import digest, tool_fingerprint
 from firstdoor.i18n import LanguageCatalogs, Misses
-from firstdoor.incremental import Inputs, build_folder, gather_inputs, kept_output, output_listings, replace_state, state_beside
+from firstdoor.incremental import (Inputs, build_folder, gather_inputs, kept_output, output_listings, replace_state,
+                                   state_beside)
 from firstdoor.languages import Language
 from firstdoor.outputs.assets import scripts, stylesheet
 from firstdoor.outputs.cards import CardBuild, build_cards

@@ -130,7 +130,11 @@ def kits_view(language: str) -> str:
 
 
 def kits_digests(second: list[Unit]) -> dict[str, str]:
-    """The digest of each `kits_view`, from second-pass units that carry their kits (`with_kits_of`)."""
+    """The digest of each `kits_view`, from second-pass units that carry their kits (`with_kits_of`).
+
+    Of the packed bytes: the same items pack the same with the same zlib; another zlib would
+    only make the outreach pages render again, never show stale kits.
+    """
     return {kits_view(unit.language): digest(*(part for key, packed in unit.kits for part in (key, packed)))
             for unit in second if unit.kits is not None}
 
