@@ -139,23 +139,17 @@ def unwrap(value: object) -> object:
     return value._school if isinstance(value, SchoolFields) else value  # noqa: SLF001
 
 
-def wrap_schools(value: Any, uses: Uses, school_ids: Mapping[int, str] | None = None) -> Any:
-    """`value` with every school in it (in tuples, lists, dataclasses) recording its fields for every school.
-
-    With `school_ids` (id() -> school id), each school found there records its fields as its
-    own instead: for a short list whose members a view digest already records (a
-    neighborhood's), so that a school's name edit re-renders the lists that show it only.
-    """
+def wrap_schools(value: Any, uses: Uses) -> Any:
+    """`value` with every school in it (in tuples, lists, dataclasses) recording its fields for every school."""
     if isinstance(value, School):
-        return SchoolFields(value, school_ids.get(id(value)) if school_ids else None, uses)
+        return SchoolFields(value, None, uses)
     if isinstance(value, (tuple, list)):
-        items = [wrap_schools(item, uses, school_ids) for item in value]
+        items = [wrap_schools(item, uses) for item in value]
         if all(new is old for new, old in zip(items, value)):
             return value
         return tuple(items) if isinstance(value, tuple) else items
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: wrap_schools(getattr(value, f.name), uses, school_ids)
-                   for f in dataclasses.fields(value) if f.init}
+        changes = {f.name: wrap_schools(getattr(value, f.name), uses) for f in dataclasses.fields(value) if f.init}
         if all(changes[name] is getattr(value, name) for name in changes):
             return value
         return dataclasses.replace(value, **changes)

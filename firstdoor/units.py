@@ -152,20 +152,14 @@ class TrackingRenderer(PageRenderer):
     indexes: dict[str, Any]
     card_files: dict[str, list[tuple[str, bytes]]]
     calendars: CalendarCache
-    school_ids: dict[int, str]
-    """id() of each school of the site -> its id (`listed`)."""
 
     def context_for(self, here: str, translator: Translator, tag: str) -> dict[str, Any]:
         """The usual context, with everything that reaches other schools wrapped (`tracking.py`)."""
         return track_context(super().context_for(here, translator, tag), self.uses)
 
     def listed(self, value: Any) -> Any:
-        """A page's own list of schools (a neighborhood's), each school recording the fields read of it as its own.
-
-        The page's view (`zip:55104`) records which schools the list holds, in what order;
-        so a field read of one of them counts for that school only.
-        """
-        return wrap_schools(value, self.uses, self.school_ids)
+        """A page's own list of schools, each school recording the fields read of it."""
+        return wrap_schools(value, self.uses)
 
 
 def worker_renderer(validated: ValidatedSite, catalogs: Mapping[str, LanguageCatalogs],
@@ -183,7 +177,6 @@ def worker_renderer(validated: ValidatedSite, catalogs: Mapping[str, LanguageCat
     renderer.uses, renderer.indexes, renderer.card_files = Uses(), indexes, card_files
     renderer.recording_env = env
     renderer.calendars = CalendarCache()
-    renderer.school_ids = {id(school): school_id for school_id, school in validated.site.schools.items()}
     return renderer
 
 
