@@ -175,15 +175,15 @@ def load_languages(languages: tuple[Language, ...], folders: list[Path], root: P
     for lang, (meta, full_blob) in zip(missing, fresh):
         name = cache_name(lang, folders, root)
         problems, digests = safe_loads(meta)
-        if spill is None:
-            loaded[lang.tag] = LoadedLanguage(problems, digests, functools.partial(safe_loads, full_blob))
-            keep.update({f"{name}.meta.pickle": meta, f"{name}.pickle": full_blob})
-            continue
-        full = spill / f"{name}.pickle"
-        full.parent.mkdir(parents=True, exist_ok=True)
-        full.write_bytes(full_blob)
-        loaded[lang.tag] = LoadedLanguage(problems, digests, functools.partial(_load_cached, full, lang, folders, root))
-        keep.update({f"{name}.meta.pickle": meta, f"{name}.pickle": full})
+        load: Callable[[], LanguageCatalogs] = functools.partial(safe_loads, full_blob)
+        kept: bytes | Path = full_blob
+        if spill is not None:  # on disk, read back when used, like a previous build's
+            kept = spill / f"{name}.pickle"
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            kept.write_bytes(full_blob)
+            load = functools.partial(_load_cached, kept, lang, folders, root)
+        loaded[lang.tag] = LoadedLanguage(problems, digests, load)
+        keep.update({f"{name}.meta.pickle": meta, f"{name}.pickle": kept})
     return {lang.tag: loaded[lang.tag] for lang in languages}, keep
 
 

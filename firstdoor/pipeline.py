@@ -184,7 +184,7 @@ def build(site_dir: Path, options: BuildOptions, progress: Progress = NoProgress
                                               languages=summary.extra["languages"],
                                               left_out=summary.extra["left_out"]), summary)
     with catalog_spill(options.out) as spill:
-        return _build_validated(site_dir, options, progress, stamp, spill)
+        return _build_validated(site_dir, options, progress, (state, may_skip, stamp), spill)
 
 
 @contextlib.contextmanager
@@ -206,11 +206,14 @@ def catalog_spill(out: Path) -> Iterator[Path]:
                 folder.rmdir()  # only if empty
 
 
-def _build_validated(site_dir: Path, options: BuildOptions, progress: Progress, stamp: str | None,
-                     spill: Path) -> BuildReport:
-    """`build`, once the input files are known to have changed: validate, then render what changed."""
-    state = state_beside(options.out)
-    may_skip = not (options.clean or options.shard or options.merge_from)
+def _build_validated(site_dir: Path, options: BuildOptions, progress: Progress,
+                     found: tuple[Path, bool, str | None], spill: Path) -> BuildReport:
+    """`build`, once the input files are known to have changed: validate, then render what changed.
+
+    `found`: what `build` worked out first (the state folder, whether this build may stop
+    when nothing changed, the input files' stamp).
+    """
+    state, may_skip, stamp = found
     reuse_from = () if options.clean else state_folders(options.out, options.merge_from)
     content = ContentCache(reuse_from)
     validated = load_site(site_dir, content)
