@@ -18,7 +18,7 @@ from firstdoor.extract import content_template, interface_template
 from firstdoor.i18n import INTERFACE_LANGUAGE, catalog_path
 from firstdoor.languages import Language
 from firstdoor.pipeline import load_site
-from firstdoor.render import builtin_dir
+from firstdoor.defaults import builtin_dir
 
 TRANSLATED = {"ar": "مترجم", "hmn": "Txhais", "es": "Traducido", "zh-Hans": "译文", "vi": "Bản dịch",
               "so": "Turjumaad", "ht": "Tradui", "ru": "Перевод", "ko": "번역", "ur": "ترجمہ", "kar": "ကျိာ်",

@@ -35,7 +35,7 @@ sys.path.insert(0, str(REPO))
 from bench.generate import generate  # noqa: E402
 from bench.memory import TreeSampler  # noqa: E402
 from firstdoor.fingerprint import tree_digest  # noqa: E402
-from firstdoor.incremental import build_folder  # noqa: E402
+from firstdoor.state import build_folder  # noqa: E402
 from firstdoor.parallel import default_jobs  # noqa: E402
 
 TODAY = "2026-11-23"

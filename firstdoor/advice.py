@@ -26,6 +26,7 @@ from firstdoor.fingerprint import digest
 from firstdoor.links import LinkTargets, markdown_links
 from firstdoor.model import District, Event, School
 from firstdoor.readability import reading_grade
+from firstdoor.report import Finding
 from firstdoor.sources import Document, Path_, load_yaml
 from firstdoor.explain import dotted
 from firstdoor.validate import ValidatedSite
@@ -77,14 +78,6 @@ class AdviceOptions:
     """Warn about events that ended more than this many days ago. Recently past events are
     normal mid-season (the events page lists them under "past"); older ones are clutter
     left from an earlier season."""
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One piece of advice: which rule, and the located problem."""
-
-    rule: str
-    problem: Problem
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from firstdoor.errors import Problem
 from firstdoor.fingerprint import (CatalogDigests, catalog_digests, digest, file_digest, image_digest,
                                    tool_fingerprint)
 from firstdoor.i18n import CATALOG_DOMAINS, LanguageCatalogs, catalog_path, load_language_catalogs
-from firstdoor.incremental import safe_dumps, safe_loads
+from firstdoor.state import safe_dumps, safe_loads
 from firstdoor.languages import Language
 from firstdoor.model import Site
 from firstdoor.outputs.images import ResponsiveImage, resize_image, resize_images

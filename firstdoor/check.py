@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from firstdoor.advice import AdviceOptions, Finding, advise
+from firstdoor.advice import AdviceOptions, advise
 from firstdoor.errors import ContentError
+from firstdoor.report import Finding
 from firstdoor.coverage import translation_coverage
 from firstdoor.pipeline import load_site, translation_folders
-from firstdoor.render import today_in
+from firstdoor.options import today_in
 
 
 @dataclass(frozen=True)

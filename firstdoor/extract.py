@@ -24,7 +24,7 @@ from pydantic import BaseModel
 from firstdoor.i18n import catalog_path
 from firstdoor.languages import Language
 from firstdoor.prose import split_blocks
-from firstdoor.render import builtin_dir
+from firstdoor.defaults import builtin_dir
 from firstdoor.validate import ValidatedSite
 from firstdoor.values import Prose
 

@@ -15,9 +15,10 @@ import sys
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-from firstdoor.i18n import LanguageCatalogs
+if TYPE_CHECKING:  # only named: `unchanged.py` imports this module without the engine
+    from firstdoor.i18n import LanguageCatalogs
 
 LIBRARIES = ("jinja2", "markupsafe", "markdown", "babel", "nh3", "pydantic", "pyyaml")
 """Libraries whose version can change what a page looks like."""

@@ -9,7 +9,7 @@ translation never hides information: the source text is shown, wrapped with its 
 from __future__ import annotations
 
 import gettext as stdlib_gettext
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
@@ -19,6 +19,7 @@ from firstdoor.catalogs import LoadedCatalog, load_catalog
 from firstdoor.errors import Problem
 from firstdoor.languages import Language
 from firstdoor.prose import ProseRenderer, ShownBlock, plain_text, split_blocks
+from firstdoor.report import Misses
 from firstdoor.values import Prose
 
 INTERFACE_LANGUAGE = "en"
@@ -63,22 +64,6 @@ def load_language_catalogs(language: Language, translations_dirs: list[Path], ro
                 merged[domain].update(loaded.messages)
                 loaded_files.append(loaded)
     return LanguageCatalogs(language, merged["messages"], merged["content"]), loaded_files, problems
-
-
-@dataclass
-class Misses:
-    """What a page (or a whole build) showed in the source language for want of a translation."""
-
-    interface: set[str] = field(default_factory=set)
-    content: set[tuple[str, str]] = field(default_factory=set)
-
-    def __bool__(self) -> bool:
-        return bool(self.interface or self.content)
-
-    def update(self, other: "Misses") -> None:
-        """Add another page's misses to this one."""
-        self.interface |= other.interface
-        self.content |= other.content
 
 
 class Translator:

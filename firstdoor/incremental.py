@@ -21,78 +21,28 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import io
 import os
 import pickle
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
-from zoneinfo import ZoneInfo
 
 from firstdoor.fingerprint import CatalogDigests, digest, file_digest, image_digest, lookup_digests, tool_fingerprint
-from firstdoor.i18n import Misses
 from firstdoor.languages import Language
 from firstdoor.model import Site
 from firstdoor.publish import MARKER as MARKER_FILE
 from firstdoor.publish import Staging
+from firstdoor.report import Misses
+from firstdoor.state import safe_dumps, safe_loads
 from firstdoor.tracking import MEMBER, Uses, context_view, index_query, view_digest
 from firstdoor.validate import ValidatedSite
 from firstdoor.views import SiteViews, neighborhoods
 
-STATE_DIR = ".firstdoor-build"
-"""The build state (manifest, kits, catalog cache) inside a shard's folder."""
 MANIFEST = "manifest.pickle"
 KITS = "kits.pickle"
 FORMAT = 6
 """Bumped when the manifest's meaning changes; an older manifest is ignored (a full build)."""
-
-
-class _SafeUnpickler(pickle.Unpickler):
-    """Unpickles only firstdoor's own data classes, dates, paths and plain containers, never arbitrary code."""
-
-    _ALLOWED = {"builtins": {"set", "frozenset", "tuple", "list", "dict", "str", "int", "float", "bool", "bytes"},
-                "datetime": {"date", "datetime", "time", "timedelta"},
-                "pathlib": {"PosixPath", "WindowsPath", "PurePosixPath", "PureWindowsPath"}}
-
-    def find_class(self, module: str, name: str) -> Any:
-        if module.startswith("firstdoor.") or name in self._ALLOWED.get(module, ()):
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in firstdoor's build state")
-
-    def persistent_load(self, pid: Any) -> Any:
-        if isinstance(pid, tuple) and len(pid) == 2 and pid[0] == "zoneinfo":  # state written before `zone`
-            return ZoneInfo(str(pid[1]))
-        raise pickle.UnpicklingError("unknown persistent id in firstdoor's build state")
-
-
-def zone(key: str) -> ZoneInfo:
-    """A timezone by name: how build state stores one (its own pickling goes through `getattr`, which
-    the reader refuses)."""
-    return ZoneInfo(key)
-
-
-class _StatePickler(pickle.Pickler):
-    """Pickles timezones by name.
-
-    `reducer_override`, unlike `persistent_id`, is not called for plain strings, numbers and
-    containers, which are nearly all of a state-wide manifest's millions of objects.
-    """
-
-    def reducer_override(self, obj: Any) -> Any:
-        return (zone, (obj.key,)) if isinstance(obj, ZoneInfo) else NotImplemented
-
-
-def safe_dumps(value: Any) -> bytes:
-    """Pickle build state so that `safe_loads` can read it."""
-    buffer = io.BytesIO()
-    _StatePickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
-    return buffer.getvalue()
-
-
-def safe_loads(data: bytes) -> Any:
-    """Read a pickle of firstdoor's build state (see `_SafeUnpickler`)."""
-    return _SafeUnpickler(io.BytesIO(data)).load()
 
 
 @dataclass
@@ -186,28 +136,6 @@ def holds_only(folder: Path, expected: set[str]) -> bool:
                         return False
                     found += 1
     return found == len(expected)
-
-
-def build_folder(out: Path) -> Path:
-    """Beside an output folder, what firstdoor keeps for the next build (`_site` -> `._site.firstdoor-build/`):
-    the build state, and the previous output for the next build to recycle (`publish.Staging`)."""
-    out = out.resolve()
-    return out.parent / f".{out.name}{STATE_DIR}"
-
-
-def state_beside(out: Path) -> Path:
-    """The build state of an output folder: beside it, so the site itself stays reproducible."""
-    return build_folder(out) / "state"
-
-
-def kept_output(out: Path) -> Path:
-    """Where the output before the current one is kept, for the next build to recycle."""
-    return build_folder(out) / "previous"
-
-
-def output_listings(out: Path) -> Path:
-    """Where the listings of the current and the kept output are (`publish.Listing`)."""
-    return build_folder(out) / "listings"
 
 
 def read_manifest(state: Path, files: Path) -> Manifest | None:

@@ -12,24 +12,24 @@ import functools
 import os
 import secrets
 import shutil
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Iterable, Iterator, Mapping
+from zoneinfo import ZoneInfo
 
-import yaml
 from jinja2 import Environment
 
 from firstdoor import parallel
-from firstdoor.advice import AdviceOptions, Finding, advise
+from firstdoor.advice import AdviceOptions, advise
 from firstdoor.cache import CACHE_DIR
 from firstdoor.caches import ContentCache, LazyCatalogs, LoadedLanguage, load_languages, resize_cached
+from firstdoor.defaults import builtin_dir
 from firstdoor.errors import ContentError, Problem, UsageError
-from firstdoor.fingerprint import digest, tool_fingerprint
-from firstdoor.i18n import LanguageCatalogs, Misses
-from firstdoor.incremental import (Inputs, build_folder, gather_inputs, kept_output, output_listings, replace_state,
-                                   state_beside)
+from firstdoor.fingerprint import digest
+from firstdoor.i18n import LanguageCatalogs
+from firstdoor.incremental import Inputs, gather_inputs, replace_state
 from firstdoor.languages import Language
+from firstdoor.options import BuildOptions, today_in
 from firstdoor.outputs.assets import scripts, stylesheet
 from firstdoor.outputs.cards import CardBuild, build_cards
 from firstdoor.outputs.flyers import FlyerBuild, FlyerOptions, build_flyers
@@ -41,72 +41,18 @@ from firstdoor.outputs.redirects import alias_redirects
 from firstdoor.outputs.sitemap import robots_txt, sitemap_xml
 from firstdoor.plan import LANGUAGE_PAGES, PageSpec, build_languages, plan_flyers, plan_pages
 from firstdoor.progress import NoProgress, Progress
-from firstdoor.publish import MARKER, Staging, check_output_folder, output_lock, recover_output
-from firstdoor.render import builtin_dir, create_environment, template_folders, today_in
+from firstdoor.publish import MARKER, Staging, output_lock
+from firstdoor.report import BuildReport
+from firstdoor.state import build_folder, kept_output, output_listings
+from firstdoor.render import create_environment, template_folders
 from firstdoor.runner import (Files, Outcome, ParentUnit, files_of, for_shard, misses_by_language, nothing_changed,
                               previous_builds, run_units, save_state, state_folders)
-from firstdoor.shard import Shard
 from firstdoor.sources import find_site_files
 from firstdoor.tracking import Uses
-from firstdoor.unchanged import (STAMP, Summary, input_stamp, misses_of, restamp, unchanged, unchanged_files,
-                                 write_summary)
+from firstdoor.unchanged import FirstLook, first_look, restamp, summary_extra, summary_report, unchanged, write_summary
 from firstdoor.units import plan_units
 from firstdoor.validate import ValidatedSite, validate_site
 from firstdoor.views import neighborhoods
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    """What `firstdoor build` was asked to do."""
-
-    out: Path
-    languages: tuple[str, ...] = ()
-    """Build only these languages (all when empty)."""
-    force: bool = False
-    today: dt.date | None = None
-    """The date the build treats as today (upcoming events); the real date when None."""
-    keep_going: bool = False
-    """Leave out languages whose catalogs are broken instead of publishing nothing."""
-    pdf: bool = True
-    """Render the printable flyers (`--no-pdf` skips them for quick previews)."""
-    jobs: int | None = None
-    """Worker processes for the pages and the flyers (all cores when None)."""
-    paper: str | None = None
-    """letter or a4, replacing the district's `print.paper_size`."""
-    pair: tuple[str, str] | None = None
-    """Two languages for bilingual flyers, replacing the district's `print.pair`."""
-    zip_sheets: bool = False
-    """Print the neighborhood sheets even when the district's `print.zip_sheets` is off."""
-    clean: bool = False
-    """Render everything, ignoring what the previous output could reuse."""
-    shard: Shard | None = None
-    """Build only this shard's share of the per-school work (`--shard K/N`)."""
-    merge_from: tuple[Path, ...] = ()
-    """Shard folders to assemble into the site (`firstdoor merge`)."""
-
-
-@dataclass
-class BuildReport:
-    """What a build produced, for the CLI's summary."""
-
-    out: Path
-    pages: int = 0
-    files: int = 0
-    languages: tuple[Language, ...] = ()
-    warnings: tuple[Problem, ...] = ()
-    misses: dict[str, Misses] = field(default_factory=dict)
-    left_out: tuple[str, ...] = ()
-    """Languages not built because their catalogs are broken (`--keep-going`)."""
-    advice: tuple[Finding, ...] = ()
-    """Content advice (`firstdoor check`), counted in the build's summary."""
-    flyers: int = 0
-    flyers_rendered: int = 0
-    """Flyers rendered by this build; the others came from the cache."""
-    rendered: int = 0
-    """Units (pages, kits...) rendered by this build; the others were reused unchanged."""
-    reused: int = 0
-    validated: int = 0
-    """School files validated by this build; the others' results came from the build state."""
 
 
 def load_site(site_dir: Path, cache: ContentCache | None = None) -> ValidatedSite:
@@ -164,27 +110,19 @@ def read_catalogs(validated: ValidatedSite, languages: tuple[Language, ...], kee
     return catalogs, warnings, cache
 
 
-def build(site_dir: Path, options: BuildOptions, progress: Progress = NoProgress()) -> BuildReport:
+def build(site_dir: Path, options: BuildOptions, progress: Progress = NoProgress(),
+          looked: FirstLook | None = None) -> BuildReport:
     """Build the whole site of `site_dir` into `options.out` (or one shard of it, or merge shards).
 
     Only what changed since the previous build is rendered (`incremental.py`); pages are
     rendered by worker processes (`runner.py`), the output is the same for any `--jobs`.
+    `looked`: what `unchanged.first_look` found, when the caller already asked it.
     """
-    check_output_folder(options.out, site_dir, options.force)
-    recover_output(options.out)
-    state = state_beside(options.out)
-    may_skip = not (options.clean or options.shard or options.merge_from)
-    settings = build_settings(site_dir, options) if may_skip else None
-    stamp = None if settings is None else input_stamp(input_folders(site_dir), settings)
-    if stamp is not None:
-        with output_lock(options.out):
-            summary = unchanged_files(state, options.out, stamp)
-        if summary is not None:  # no input file was touched: not even validation is needed
-            return summary_report(BuildReport(out=options.out, pages=summary.extra["pages"],
-                                              languages=summary.extra["languages"],
-                                              left_out=summary.extra["left_out"]), summary)
+    first = looked or first_look(site_dir, options)
+    if isinstance(first, BuildReport):
+        return first
     with catalog_spill(options.out) as spill:
-        return _build_validated(site_dir, options, progress, (state, may_skip, stamp), spill)
+        return _build_validated(site_dir, options, progress, first, spill)
 
 
 @contextlib.contextmanager
@@ -207,13 +145,13 @@ def catalog_spill(out: Path) -> Iterator[Path]:
 
 
 def _build_validated(site_dir: Path, options: BuildOptions, progress: Progress,
-                     found: tuple[Path, bool, str | None], spill: Path) -> BuildReport:
+                     first: FirstLook, spill: Path) -> BuildReport:
     """`build`, once the input files are known to have changed: validate, then render what changed.
 
-    `found`: what `build` worked out first (the state folder, whether this build may stop
-    when nothing changed, the input files' stamp).
+    `first`: what `unchanged.first_look` worked out (the state folder, whether this build may
+    stop when nothing changed, the input files' stamp).
     """
-    state, may_skip, stamp = found
+    state, may_skip, stamp = first.state, first.may_skip, first.stamp
     reuse_from = () if options.clean else state_folders(options.out, options.merge_from)
     content = ContentCache(reuse_from)
     validated = load_site(site_dir, content)
@@ -311,48 +249,6 @@ def files_by_language(files: Iterable[tuple[str, bytes]], folder: str, languages
                       ) -> dict[str, list[tuple[str, bytes]]]:
     """Files under `<lang>/<folder>/`, by language slug (the share cards a kit's zip also holds)."""
     return {lang.slug: [(p, d) for p, d in files if p.startswith(f"{lang.slug}/{folder}/")] for lang in languages}
-
-
-def summary_extra(report: BuildReport, stamp: str | None) -> dict[str, Any]:
-    """What a build that finds nothing changed reports again without computing it, and the input files' stamp."""
-    return {"advice": report.advice, "flyers": report.flyers, "warnings": report.warnings, "pages": report.pages,
-            "languages": report.languages, "left_out": report.left_out, STAMP: stamp}
-
-
-def input_folders(site_dir: Path) -> list[Path]:
-    """Every folder a build reads files from: the site's content, templates and translations, firstdoor's defaults."""
-    folders: list[Path] = []
-    for folder in (site_dir / "content", site_dir / "templates", site_dir / "translations",
-                   builtin_dir("templates"), builtin_dir("translations")):
-        if folder.is_dir() and folder.resolve() not in folders:
-            folders.append(folder.resolve())
-    return folders
-
-
-def build_settings(site_dir: Path, options: BuildOptions) -> tuple[str, ...] | None:
-    """Everything besides input files that shapes the output: firstdoor itself, the folders, options, today.
-
-    Today is in the district's timezone, read straight from `district.yaml` (validation
-    comes later); without one (None), the build does not stop before validating.
-    """
-    today = options.today
-    if today is None:
-        try:
-            data = yaml.load((site_dir / "content" / "district.yaml").read_bytes(), Loader=yaml.CSafeLoader)
-            today = today_in(ZoneInfo(str(data["timezone"])), None)
-        except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError, ZoneInfoNotFoundError):
-            return None
-    return (tool_fingerprint(), str(site_dir.resolve()), str(options.out.resolve()), today.isoformat(),
-            repr((options.languages, options.keep_going, options.pdf, options.paper, options.pair, options.zip_sheets)))
-
-
-def summary_report(report: BuildReport, summary: Summary) -> BuildReport:
-    """The report of a build that found nothing changed, from the previous build's summary."""
-    report.files = report.reused = len(summary.files) - 1
-    report.misses = misses_of(summary)
-    report.advice, report.flyers = summary.extra["advice"], summary.extra["flyers"]
-    report.warnings = summary.extra["warnings"]
-    return report
 
 
 def site_files(renderer: PageRenderer, validated: ValidatedSite, pages: list[PageSpec],

@@ -8,7 +8,6 @@ need the page's language read it from the context: `{{ school.tagline|t }}`,
 
 from __future__ import annotations
 
-import datetime as dt
 import posixpath
 import re
 from pathlib import Path
@@ -19,18 +18,10 @@ from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
+from firstdoor.defaults import builtin_dir
 from firstdoor.errors import ContentError, Problem
 from firstdoor.security import CONTENT_SECURITY_POLICY, json_for_script
 from firstdoor.values import Prose
-
-PACKAGE_ROOT = Path(__file__).resolve().parent
-
-
-def builtin_dir(name: str) -> Path:
-    """A folder of firstdoor's defaults (`templates`, `translations`), installed or in a checkout."""
-    installed = PACKAGE_ROOT / "_defaults" / name
-    return installed if installed.is_dir() else PACKAGE_ROOT.parent / name
-
 
 class RecordingEnvironment(Environment):
     """A Jinja environment that notes the name of every template asked for while `recorded` is a set.
@@ -169,8 +160,3 @@ def render_template(env: Environment, name: str, context: dict[str, Any], label:
         raise ContentError([Problem(file=str(source), line=lineno,
                                     message=f"template error while rendering {label}: {exc}",
                                     hint="check the template near this line")]) from None
-
-
-def today_in(timezone: Any, today: dt.date | None) -> dt.date:
-    """The build's notion of "today" in the district's timezone (fixed by `--today` for reproducible builds)."""
-    return today or dt.datetime.now(timezone).date()

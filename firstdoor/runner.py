@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import Any, Callable
 
 from firstdoor import incremental, parallel
-from firstdoor.i18n import Misses
 from firstdoor.incremental import Inputs, Manifest, UnitRecord
 from firstdoor.model import Site
 from firstdoor.publish import MARKER, Staging
-from firstdoor.shard import Shard, check_complete, read_shards
+from firstdoor.report import Misses
+from firstdoor.state import STATE_DIR, state_beside
+from firstdoor.options import Shard
+from firstdoor.shard import check_complete, read_shards
 from firstdoor.tracking import Uses
 from firstdoor.units import Unit, kits_digests, render_unit, with_kits_of, worker_renderer
 
@@ -72,7 +74,7 @@ def previous_builds(out: Path, merge_from: tuple[Path, ...], clean: bool, inputs
         checks = [(u.id, expected(u, inputs)) for u in units[0] + units[1] if u.shard_key is not None]
         checks += [(p.id, p.expected(inputs)) for p in parents if p.shard_key is not None]
         check_complete(checks, found)
-    previous = None if clean else incremental.read_manifest(incremental.state_beside(out), out.resolve())
+    previous = None if clean else incremental.read_manifest(state_beside(out), out.resolve())
     if previous is not None and previous.shard is None:
         found.append(previous)
     return found
@@ -169,7 +171,7 @@ def nothing_changed(out: Path, passes: tuple[list[Unit], list[Unit]], parents: l
 
 def state_folders(out: Path, merge_from: tuple[Path, ...]) -> tuple[Path, ...]:
     """The build states a build may reuse from: its output's, then the shards'."""
-    return (incremental.state_beside(out), *(shard / incremental.STATE_DIR for shard in merge_from))
+    return (state_beside(out), *(shard / STATE_DIR for shard in merge_from))
 
 
 def save_state(stage: Staging, outcome: Outcome, inputs: Inputs, shard: Shard | None,
@@ -182,9 +184,9 @@ def save_state(stage: Staging, outcome: Outcome, inputs: Inputs, shard: Shard | 
     """
     manifest = Manifest(inputs.build, outcome.records, lambda: outcome.kits, str(shard) if shard else None)
     if shard is not None:
-        incremental.write_state(stage.path / incremental.STATE_DIR, manifest, extra)
+        incremental.write_state(stage.path / STATE_DIR, manifest, extra)
         return None
-    state = incremental.state_beside(stage.out)
+    state = state_beside(stage.out)
     new = state.with_name(state.name + ".new")
     incremental.write_state(new, manifest, extra)
     shutil.rmtree(state, ignore_errors=True)

@@ -22,7 +22,8 @@ import watchfiles
 
 from firstdoor.console import echo_problems, plural, progress_for
 from firstdoor.errors import ContentError, Problem, UsageError
-from firstdoor.pipeline import BuildOptions, build
+from firstdoor.options import BuildOptions
+from firstdoor.pipeline import build
 from firstdoor.preview import BuildState, PreviewServer
 from firstdoor.publish import check_output_folder
 

@@ -11,39 +11,13 @@ result, byte for byte the site a single `firstdoor build` writes. Any batch syst
 
 from __future__ import annotations
 
-import re
-import zlib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from firstdoor.errors import Problem, UsageError
-from firstdoor.incremental import STATE_DIR, Inputs, Manifest, read_manifest, reusable
+from firstdoor.incremental import Inputs, Manifest, read_manifest, reusable
+from firstdoor.state import STATE_DIR
 from firstdoor.tracking import Uses
-
-
-@dataclass(frozen=True)
-class Shard:
-    """Shard `index` (1-based) of `count`."""
-
-    index: int
-    count: int
-
-    def __str__(self) -> str:
-        return f"{self.index}/{self.count}"
-
-    def owns(self, key: str) -> bool:
-        """True when this shard renders the work of `key` (a stable hash, the same on every machine)."""
-        return zlib.crc32(key.encode("utf-8")) % self.count == self.index - 1
-
-
-def parse_shard(text: str) -> Shard:
-    """`2/8` -> shard 2 of 8; anything else is a usage error."""
-    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text)
-    if not match or not 1 <= int(match.group(1)) <= int(match.group(2)):
-        raise UsageError([Problem(file="--shard", message=f"'{text}' is not a shard such as 1/4",
-                                  hint="write K/N with 1 <= K <= N, e.g. --shard 3/8")])
-    return Shard(int(match.group(1)), int(match.group(2)))
 
 
 def read_shards(folders: tuple[Path, ...], inputs: Inputs) -> list[Manifest]:

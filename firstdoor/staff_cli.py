@@ -1,7 +1,9 @@
 """The district staff's commands: `serve`, `new school`, `new site`, `check`.
 
 Each callback only reads its options and calls the engine (`serve.py`, `scaffold.py`,
-`check.py`); errors print cleanly with the exit codes of `firstdoor build`.
+`check.py`); errors print cleanly with the exit codes of `firstdoor build`. The engine is
+imported inside each callback: `firstdoor build` registers these commands too, and its
+no-change rebuild must not pay for importing it (`cli.build_quickly`).
 """
 
 from __future__ import annotations
@@ -13,11 +15,10 @@ from typing import Callable, TypeVar
 
 import click
 
-from firstdoor.check import as_json, check_site, summary_line
 from firstdoor.cli_options import quiet_option, site_option, today_option
 from firstdoor.console import echo_problems
 from firstdoor.errors import FirstdoorError
-from firstdoor.scaffold import new_school, new_site
+from firstdoor.options import BuildOptions
 
 T = TypeVar("T")
 
@@ -59,6 +60,8 @@ def check_command(site: Path, today: dt.datetime | None, output: str, strict: bo
       firstdoor check
       firstdoor check --strict --format json > check.json
     """
+    from firstdoor.check import as_json, check_site, summary_line
+
     report = check_site(site, today.date() if today else None, max_grade, min_translated)
     if output == "json":
         click.echo(as_json(report))
@@ -97,6 +100,8 @@ def new_school_command(site: Path, name: str, school_id: str | None) -> None:
       firstdoor new school "Lincoln STEM Academy"
       firstdoor new school "Escuela Bilingüe Puente" --id puente
     """
+    from firstdoor.scaffold import new_school
+
     target = _or_exit(lambda: new_school(site, name, dt.date.today(), school_id))
     click.echo(f"wrote {target}: replace every <<FILL IN: ...>>, then run `firstdoor check`")
 
@@ -115,6 +120,8 @@ def new_site_command(folder: Path) -> None:
       firstdoor new site riverside-choice
       cd riverside-choice && firstdoor serve
     """
+    from firstdoor.scaffold import new_site
+
     written = _or_exit(lambda: new_site(folder, dt.date.today()))
     for path in written:
         click.echo(f"wrote {path}")
@@ -149,7 +156,6 @@ def serve_command(site: Path, out: Path | None, languages: tuple[str, ...], forc
       firstdoor serve
       firstdoor serve --lang es --port 8080
     """
-    from firstdoor.pipeline import BuildOptions
     from firstdoor.serve import serve
 
     options = BuildOptions(out=out or site / "_site", languages=languages, force=force,

@@ -173,7 +173,7 @@ def translation_status(validated: "ValidatedSite", languages: tuple[Language, ..
     `folders` are the translation folders in rising precedence (built-in, then the site's).
     """
     from firstdoor.extract import content_template, interface_template
-    from firstdoor.render import builtin_dir
+    from firstdoor.defaults import builtin_dir
 
     templates = {
         "messages": interface_template([validated.files.templates_dir, builtin_dir("templates")]),

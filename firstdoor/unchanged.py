@@ -10,7 +10,10 @@ goes through the normal incremental build (`runner.py`).
 
 Quicker still: when no input file was even touched (`input_stamp`: every file's name,
 size, times and inode, with firstdoor itself, the options and today) since the build
-that published the site, the build stops before reading or validating the content.
+that published the site, the build stops before reading or validating the content
+(`first_look`). That rebuild is the one a communications officer waits for most often,
+so this module imports none of the engine: the `firstdoor` command looks first and
+imports the rest of the build only when an input changed.
 """
 
 from __future__ import annotations
@@ -20,11 +23,20 @@ import pickle
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from firstdoor.fingerprint import digest
-from firstdoor.i18n import Misses
-from firstdoor.incremental import Inputs, UnitRecord, safe_dumps, safe_loads
+import yaml
+
+from firstdoor.defaults import builtin_dir
+from firstdoor.fingerprint import digest, tool_fingerprint
+from firstdoor.options import BuildOptions, today_in
+from firstdoor.publish import check_output_folder, output_lock, recover_output
+from firstdoor.report import BuildReport, Misses
+from firstdoor.state import safe_dumps, safe_loads, state_beside
+
+if TYPE_CHECKING:  # the engine's modules: this one is imported without them (see the module's docstring)
+    from firstdoor.incremental import Inputs, UnitRecord
 
 SUMMARY = "summary.pickle"
 
@@ -155,3 +167,79 @@ def published_intact(summary: Summary, out: Path) -> bool:
 def misses_of(summary: Summary) -> dict[str, Misses]:
     """The untranslated text the summary recorded, per language."""
     return {tag: Misses(set(interface), set(content)) for tag, (interface, content) in summary.misses.items()}
+
+
+@dataclass(frozen=True)
+class FirstLook:
+    """What `first_look` worked out when the build must go on: the rest of the build uses it."""
+
+    state: Path
+    """The build state beside the output."""
+    may_skip: bool
+    """Whether the build may stop when it finds nothing changed (not `--clean`, a shard or a merge)."""
+    stamp: str | None
+    """The input files' stamp (`input_stamp`), None when it could not be taken."""
+
+
+def first_look(site_dir: Path, options: BuildOptions) -> BuildReport | FirstLook:
+    """The report of the published site if no input file was touched since it was built, else what the build needs.
+
+    Also checks the output folder is one firstdoor may write (usage error otherwise) and
+    puts back a previous output a killed build left aside.
+    """
+    check_output_folder(options.out, site_dir, options.force)
+    recover_output(options.out)
+    state = state_beside(options.out)
+    may_skip = not (options.clean or options.shard or options.merge_from)
+    settings = build_settings(site_dir, options) if may_skip else None
+    stamp = None if settings is None else input_stamp(input_folders(site_dir), settings)
+    if stamp is not None:
+        with output_lock(options.out):
+            summary = unchanged_files(state, options.out, stamp)
+        if summary is not None:  # no input file was touched: not even validation is needed
+            return summary_report(BuildReport(out=options.out, pages=summary.extra["pages"],
+                                              languages=summary.extra["languages"],
+                                              left_out=summary.extra["left_out"]), summary)
+    return FirstLook(state, may_skip, stamp)
+
+
+def summary_report(report: BuildReport, summary: Summary) -> BuildReport:
+    """The report of a build that found nothing changed, from the previous build's summary."""
+    report.files = report.reused = len(summary.files) - 1
+    report.misses = misses_of(summary)
+    report.advice, report.flyers = summary.extra["advice"], summary.extra["flyers"]
+    report.warnings = summary.extra["warnings"]
+    return report
+
+
+def summary_extra(report: BuildReport, stamp: str | None) -> dict[str, Any]:
+    """What a build that finds nothing changed reports again without computing it, and the input files' stamp."""
+    return {"advice": report.advice, "flyers": report.flyers, "warnings": report.warnings, "pages": report.pages,
+            "languages": report.languages, "left_out": report.left_out, STAMP: stamp}
+
+
+def input_folders(site_dir: Path) -> list[Path]:
+    """Every folder a build reads files from: the site's content, templates and translations, firstdoor's defaults."""
+    folders: list[Path] = []
+    for folder in (site_dir / "content", site_dir / "templates", site_dir / "translations",
+                   builtin_dir("templates"), builtin_dir("translations")):
+        if folder.is_dir() and folder.resolve() not in folders:
+            folders.append(folder.resolve())
+    return folders
+
+
+def build_settings(site_dir: Path, options: BuildOptions) -> tuple[str, ...] | None:
+    """Everything besides input files that shapes the output: firstdoor itself, the folders, options, today.
+
+    Today is in the district's timezone, read straight from `district.yaml` (validation
+    comes later); without one (None), the build does not stop before validating.
+    """
+    today = options.today
+    if today is None:
+        try:
+            data = yaml.load((site_dir / "content" / "district.yaml").read_bytes(), Loader=yaml.CSafeLoader)
+            today = today_in(ZoneInfo(str(data["timezone"])), None)
+        except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError, ZoneInfoNotFoundError):
+            return None
+    return (tool_fingerprint(), str(site_dir.resolve()), str(options.out.resolve()), today.isoformat(),
+            repr((options.languages, options.keep_going, options.pdf, options.paper, options.pair, options.zip_sheets)))

@@ -16,7 +16,7 @@ from firstdoor.check import CheckReport, check_site
 from firstdoor.coverage import translation_coverage
 from firstdoor.extract import content_template, interface_template
 from firstdoor.pipeline import load_site, translation_folders
-from firstdoor.render import builtin_dir
+from firstdoor.defaults import builtin_dir
 from firstdoor.readability import reading_grade, syllables
 from tests.conftest import REPO, TODAY, build_site, run_cli
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from firstdoor.incremental import safe_dumps, safe_loads
+from firstdoor.state import safe_dumps, safe_loads
 from firstdoor.tracking import Uses
 
 

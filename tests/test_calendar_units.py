@@ -17,7 +17,8 @@ import pytest
 from icalendar import Timezone
 
 from bench.generate import generate
-from firstdoor.incremental import UnitRecord, read_manifest, state_beside
+from firstdoor.incremental import UnitRecord, read_manifest
+from firstdoor.state import state_beside
 from firstdoor.outputs.calendar import CalendarCache, CalendarWriter, _instant, _Item
 from firstdoor.outputs.html import PageRenderer
 from firstdoor.pipeline import load_catalogs, load_site

@@ -18,10 +18,12 @@ import yaml
 
 from bench.generate import generate
 from firstdoor import validate
-from firstdoor.advice import AdviceOptions, Finding, advise
+from firstdoor.advice import AdviceOptions, advise
 from firstdoor.caches import CONTENT_DIR, ContentCache
 from firstdoor.errors import ContentError, Problem
-from firstdoor.pipeline import BuildOptions, build, load_site
+from firstdoor.options import BuildOptions
+from firstdoor.pipeline import build, load_site
+from firstdoor.report import Finding
 from tests.conftest import TODAY
 
 

@@ -25,9 +25,10 @@ from firstdoor.errors import ContentError
 from firstdoor.formatting import Formatter
 from firstdoor.i18n import Translator
 from firstdoor.outputs.pdf import Part, PdfJob, render_job
-from firstdoor.pipeline import BuildOptions, build, load_catalogs, load_site
+from firstdoor.options import BuildOptions
+from firstdoor.pipeline import build
 from firstdoor.prose import ProseRenderer
-from tests.conftest import REPO, TODAY, build_site, write_site
+from tests.conftest import REPO, TODAY, build_site
 from tests.test_determinism import ENVIRONMENTS
 
 pytestmark = pytest.mark.pdf

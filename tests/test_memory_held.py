@@ -17,7 +17,7 @@ from bench.generate import generate
 from firstdoor import parallel, runner
 from firstdoor.caches import LazyCatalogs, LoadedLanguage, load_languages
 from firstdoor.i18n import LanguageCatalogs, Translators
-from firstdoor.incremental import build_folder, state_beside
+from firstdoor.state import build_folder, state_beside
 from firstdoor.languages import resolve_language
 from firstdoor.outputs.calendar import CalendarCache
 from firstdoor.outputs.outreach import KitItem

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from bench.generate import generate
 from firstdoor.errors import UsageError
 from firstdoor.render import relative_url
-from firstdoor.shard import Shard, parse_shard
+from firstdoor.options import Shard, parse_shard
 from tests.conftest import REPO, TODAY, build_site, run_cli
 
 

@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 
 from firstdoor.model import Site
-from firstdoor.render import builtin_dir
+from firstdoor.defaults import builtin_dir
 
 SCRIPTS = ("finder.js", "copy.js")
 """The scripts of `templates/static/`: the finder (home and compare pages) and the kit's copy buttons.

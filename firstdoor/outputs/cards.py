@@ -24,7 +24,8 @@ from firstdoor.outputs.pdf import PARTS_SLOT, Part, PdfJob
 from firstdoor.outputs.pdf_batch import render_pdfs, tool_versions
 from firstdoor.outputs.qr import short_url
 from firstdoor.plan import page_url
-from firstdoor.render import builtin_dir, render_template
+from firstdoor.defaults import builtin_dir
+from firstdoor.render import render_template
 
 SHAPES = {"wide": (1200, 630), "square": (1080, 1080)}
 """Card shapes and their size in pixels: the Open Graph size and the square of photo posts."""

@@ -29,7 +29,8 @@ from firstdoor.outputs.sheets import SHEET_VARIANTS, sheet_context
 from firstdoor.outputs.qr import qr_svg_data_uri, short_url
 from firstdoor.plan import FlyerSpec, flyer_path, page_url
 from firstdoor.progress import NoProgress, Progress
-from firstdoor.render import builtin_dir, render_template
+from firstdoor.defaults import builtin_dir
+from firstdoor.render import render_template
 
 FONTS_SLOT = "/*firstdoor:fonts*/"
 """Where the flyer document receives the font families chosen for its languages."""

@@ -10,7 +10,8 @@ from jinja2 import Environment
 
 from firstdoor import views
 from firstdoor.formatting import Formatter
-from firstdoor.i18n import LanguageCatalogs, Misses, Translator, Translators
+from firstdoor.i18n import LanguageCatalogs, Translator, Translators
+from firstdoor.report import Misses
 from firstdoor.languages import Language
 from firstdoor.outputs.finder import finder_context
 from firstdoor.outputs.images import ResponsiveImage
