@@ -21,7 +21,7 @@ import yaml
 from click.testing import Result
 
 from bench.generate import generate
-from firstdoor import pipeline
+from firstdoor import pipeline, publish
 from firstdoor.state import output_listings, state_beside
 from firstdoor.tracking import ALL_SCHOOLS_KEYS, SAFE_KEYS, WRAPPED_KEYS
 from firstdoor.unchanged import RACY_NS
@@ -351,6 +351,26 @@ def test_a_field_a_district_template_adds_to_a_list_is_tracked(site: Path) -> No
     rebuild_equals_clean(site)
     assert "en/index.html" in changed_files(before, site / "_site")
     assert "555-0199" in (site / "_site" / "en" / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_edit_after_a_full_re_render_throws_the_kept_output_away(site: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """After every page was rendered again, the output kept for recycling shares no file with the published
+    one: the next build starts from an empty folder and that output is deleted in the background."""
+    monkeypatch.setattr(publish, "RECYCLE_FROM", 1)  # the fixture's site is small; a state-wide one is not
+    thrown: list[Path] = []
+    discard = publish.discard
+    monkeypatch.setattr(publish, "discard", lambda folder: thrown.append(folder) or discard(folder))
+    rebuild_equals_clean(site, "--today", "2026-12-24")  # another day: every page renders again
+    assert thrown == []  # the output kept then shared nearly every file with the published one
+    edit_yaml(school_files(site)[1], lambda d: d.update(tagline="A tagline edited after a full re-render"))
+    result = rebuild_equals_clean(site, "--today", "2026-12-24")
+    assert counts(result)[1] > 0  # the unchanged pages were reused all the same, from the published output
+    assert len(thrown) == 1 and thrown[0].parent == output_listings(site / "_site").parent
+    deadline = time.monotonic() + 20
+    while thrown[0].exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not thrown[0].exists()
 
 
 def untouched_for_a_while() -> None:

@@ -207,3 +207,68 @@ def test_recycled_files_and_folders_the_listing_vouches_for_are_not_looked_up(tm
 def relative_to_staging(path: str) -> str:
     """`.firstdoor-staging-_site-xxxx/en/index.html` from a full path."""
     return path[path.index(".firstdoor-staging-"):]
+
+
+def gone_soon(folder: Path, seconds: float = 20.0) -> bool:
+    """Whether `folder` disappears within `seconds` (it is deleted by a process of its own)."""
+    deadline = time.monotonic() + seconds
+    while folder.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not folder.exists()
+
+
+def test_a_kept_output_sharing_few_files_is_thrown_away_not_recycled(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a build that wrote every file anew, the kept output shares nothing: removing its files one
+    by one would cost more than the build. The next build starts empty and the kept folder is deleted
+    by a process of its own."""
+    monkeypatch.setattr(publish_module, "RECYCLE_FROM", 1)
+    generations(tmp_path)  # two generations, every file written anew: none shared
+    build = tmp_path / "._site.firstdoor-build"
+    kept = {relative: os.stat(build / "previous" / relative).st_ino for relative in SITE}
+    stage = publish(tmp_path, {**SITE, "es/index.html": "es 3"})
+    assert stage.discarded is not None and stage.scanned == 0  # nothing recycled, so nothing to prune
+    assert gone_soon(stage.discarded)
+    assert not list(build.glob(".firstdoor-trash-*"))
+    assert {relative: os.stat(build / "previous" / relative).st_ino for relative in SITE} != kept
+
+
+def test_a_kept_output_sharing_its_files_is_recycled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(publish_module, "RECYCLE_FROM", 1)
+    generations(tmp_path)
+    republish(tmp_path)  # links every file: the output kept next shares them with the current one
+    build, site = tmp_path / "._site.firstdoor-build", tmp_path / "_site"
+    with Staging(site, build / "previous", build / "listings") as stage:
+        for relative in SITE:
+            stage.link(relative, os.path.join(site, relative))
+    assert stage.discarded is None
+    assert files_in(site) == {**folders_of(SITE), **{r: (site / r).read_text(encoding="utf-8") for r in SITE}}
+
+
+def test_a_small_kept_output_is_always_recycled(tmp_path: Path) -> None:
+    generations(tmp_path)  # nothing shared, but six files cost nothing to remove
+    assert publish(tmp_path, SITE).discarded is None
+
+
+def test_what_a_killed_build_threw_away_is_deleted_by_the_next_build(tmp_path: Path) -> None:
+    generations(tmp_path)
+    leftover = tmp_path / "._site.firstdoor-build" / ".firstdoor-trash-0123456789abcdef"
+    (leftover / "en").mkdir(parents=True)
+    (leftover / "en" / "index.html").write_text("old", encoding="utf-8")
+    publish(tmp_path, SITE)
+    assert gone_soon(leftover)
+
+
+def test_a_folder_being_thrown_away_does_not_hold_the_build_lock(tmp_path: Path) -> None:
+    """The deleting process must not inherit the lock the build holds while it throws a folder away."""
+    out = tmp_path / "_site"
+    trash = tmp_path / ".firstdoor-trash-big"
+    for i in range(50):
+        (trash / str(i)).mkdir(parents=True)
+        for j in range(100):
+            (trash / str(i) / f"{j}.html").write_bytes(b"x")
+    with publish_module.output_lock(out):
+        publish_module.discard(trash)
+    with publish_module.output_lock(out):  # a usage error if the deleting process held the lock
+        pass
+    assert gone_soon(trash)
