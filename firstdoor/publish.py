@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import itertools
 import json
 import os
 import secrets
@@ -126,17 +127,8 @@ class Staging:
                 self.keep.parent.mkdir(parents=True, exist_ok=True)
                 _remove_stale_staging(self.keep.parent)
                 discard_leftovers(self.keep.parent)
-                if self.keep.is_dir() and (self.keep / MARKER).is_file() and not self._worth_recycling():
-                    self.discarded = self.keep.with_name(_TRASH_PREFIX + secrets.token_hex(8))
-                    os.rename(self.keep, self.discarded)  # deleted once the new site is published
                 if self.keep.is_dir() and (self.keep / MARKER).is_file():
-                    os.rename(self.keep, self.path)  # replaces the empty folder mkdtemp made
-                    self._recycled = True
-                    if self.listings is not None:
-                        self._listing = Listing.read(self.listings, self.path)
-                    if self._listing is not None:
-                        self._unchanged = self._listing.unchanged(self.path)
-                        self._present = self._listing.inodes(self._unchanged)
+                    self._recycle(self.keep)
             self._device = os.stat(self.path).st_dev
             self._root = os.fspath(self.path) + os.sep
             _remove(self.path / MARKER)  # a new marker: the listing of the recycled folder never fits it again
@@ -144,24 +136,34 @@ class Staging:
             self._lock = on_failure.pop_all()  # keep the lock until __exit__
         return self
 
-    def _worth_recycling(self) -> bool:
-        """Whether the kept output shares at least half of its files with the current one (a sample of them).
+    def _recycle(self, kept: Path) -> None:
+        """Start from the kept output (it becomes the staging folder), or throw it away if it shares few files."""
+        listing = Listing.read(self.listings, kept) if self.listings is not None else None
+        if listing is not None and not self._shares_files(listing, kept):
+            self.discarded = kept.with_name(_TRASH_PREFIX + secrets.token_hex(8))
+            os.rename(kept, self.discarded)  # deleted once the new site is published
+            return
+        os.rename(kept, self.path)  # replaces the empty folder mkdtemp made
+        self._recycled = True
+        self._listing = listing
+        if listing is not None:
+            self._unchanged = listing.unchanged(self.path)
+            self._present = listing.inodes(self._unchanged)
 
-        Its listing tells each file's inode; a file the current output reused from it is
-        the same inode there. Without a listing, or for a small site, it is recycled.
+    def _shares_files(self, listing: "Listing", kept: Path) -> bool:
+        """Whether the kept output shares at least half of its files with the published one (a sample of them).
+
+        Its listing tells each file's inode; a file the published output reused from it is
+        the same inode there. A small output is always worth recycling.
         """
-        if self.listings is None or self.keep is None:
+        total = sum(len(inodes) for _, _, _, inodes in listing.folders.values())
+        if total < RECYCLE_FROM:
             return True
-        listing = Listing.read(self.listings, self.keep)
-        if listing is None:
-            return True
-        files = sorted((f"{folder}/{name}" if folder else name, inode)
-                       for folder, (_, _, names, inodes) in listing.folders.items()
-                       for name, inode in zip(names, inodes) if inode)
-        if len(files) < RECYCLE_FROM:
-            return True
-        sample = files[::max(1, len(files) // _SAMPLE)]
-        device = os.stat(self.keep).st_dev
+        files = ((f"{folder}/{name}" if folder else name, inode)
+                 for folder, (_, _, names, inodes) in listing.folders.items() for name, inode in zip(names, inodes))
+        every = max(1, total // _SAMPLE)
+        sample = [(relative, inode) for relative, inode in itertools.islice(files, 0, None, every) if inode]
+        device = os.stat(kept).st_dev
         shared = sum(1 for relative, inode in sample if _inode(os.path.join(self.out, relative), device) == inode)
         return 2 * shared >= len(sample)
 
@@ -472,14 +474,23 @@ import os, shutil, sys
 if os.fork():
     os._exit(0)  # the build waits for this first process only; its child deletes on its own
 os.setsid()
+folder, marker = sys.argv[1], sys.argv[2]
 try:
     import fcntl
-    fcntl.flock(os.open(sys.argv[1], os.O_RDONLY), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    fcntl.flock(os.open(folder, os.O_RDONLY), fcntl.LOCK_EX | fcntl.LOCK_NB)
 except OSError:
     sys.exit(0)  # another process is deleting it
-shutil.rmtree(sys.argv[1], ignore_errors=True)
+for entry in os.scandir(folder):
+    if entry.name != marker:
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+        else:
+            os.unlink(entry.path)
+os.unlink(os.path.join(folder, marker))
+os.rmdir(folder)
 """
-"""Deletes a folder (argv[1]) in a process the build does not wait for, holding a lock on it meanwhile."""
+"""Deletes a folder (argv[1]) firstdoor wrote, its marker (argv[2]) last as `remove_output_tree` does,
+in a process the build does not wait for, holding a lock on the folder meanwhile."""
 
 
 def discard(folder: Path) -> None:
@@ -490,20 +501,23 @@ def discard(folder: Path) -> None:
     cannot be forked (Windows), the folder is deleted here.
     """
     if not hasattr(os, "fork"):  # pragma: no cover - Windows
-        shutil.rmtree(folder, ignore_errors=True)
+        remove_output_tree(folder)
         return
     try:
-        subprocess.run([sys.executable, "-I", "-S", "-c", _DISCARD, os.fspath(folder)], check=True, timeout=60,
-                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run([sys.executable, "-I", "-S", "-c", _DISCARD, os.fspath(folder), MARKER], check=True,
+                       timeout=60, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     except (OSError, subprocess.SubprocessError):
-        shutil.rmtree(folder, ignore_errors=True)
+        remove_output_tree(folder)
 
 
 def discard_leftovers(folder: Path) -> None:
     """Finish deleting what a killed build threw away in `folder` (a deletion still going on is left to it)."""
     for leftover in sorted(folder.glob(_TRASH_PREFIX + "*")):
-        if leftover.is_dir():
+        if (leftover / MARKER).is_file():
             discard(leftover)
+        elif leftover.is_dir():
+            with contextlib.suppress(OSError):
+                leftover.rmdir()  # only if empty: deleted but for the folder itself
 
 
 def _remove_stale_staging(parent: Path) -> None:

@@ -406,7 +406,8 @@ def test_a_no_change_build_with_untouched_files_does_not_import_the_engine(site:
     first = build_site(site, site / "_site", "--jobs", "2")  # records the stamp of the input files
     assert "nothing changed" in first.output and "content warning" in first.output  # the summary holds advice
     script = ("import sys\nfrom firstdoor.cli import cli\n"
-              "try:\n    cli.main(sys.argv[1:], prog_name='firstdoor')\nexcept SystemExit as end:\n    code = end.code\n"
+              "try:\n    cli.main(sys.argv[1:], prog_name='firstdoor')\n"
+              "except SystemExit as end:\n    code = end.code\n"
               f"print('imported:', sorted(m for m in {ENGINE!r} if m in sys.modules), 'exit:', code)\n")
     result = subprocess.run([sys.executable, "-c", script, "build", "--site", str(site), "--out", str(site / "_site"),
                              "--today", TODAY.isoformat(), "--no-pdf", "--jobs", "2"],

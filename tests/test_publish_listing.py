@@ -252,11 +252,16 @@ def test_a_small_kept_output_is_always_recycled(tmp_path: Path) -> None:
 
 def test_what_a_killed_build_threw_away_is_deleted_by_the_next_build(tmp_path: Path) -> None:
     generations(tmp_path)
-    leftover = tmp_path / "._site.firstdoor-build" / ".firstdoor-trash-0123456789abcdef"
-    (leftover / "en").mkdir(parents=True)
-    (leftover / "en" / "index.html").write_text("old", encoding="utf-8")
+    build = tmp_path / "._site.firstdoor-build"
+    leftover, emptied, foreign = (build / f".firstdoor-trash-{name}" for name in ("0123", "4567", "89ab"))
+    for folder in (leftover, foreign):
+        (folder / "en").mkdir(parents=True)
+        (folder / "en" / "index.html").write_text("old", encoding="utf-8")
+    (leftover / MARKER).write_text("firstdoor", encoding="utf-8")  # a thrown-away output has its marker
+    emptied.mkdir()  # a deletion killed after the marker, before the folder itself
     publish(tmp_path, SITE)
-    assert gone_soon(leftover)
+    assert gone_soon(leftover) and not emptied.exists()
+    assert (foreign / "en" / "index.html").is_file()  # no marker: not firstdoor's to delete
 
 
 def test_a_folder_being_thrown_away_does_not_hold_the_build_lock(tmp_path: Path) -> None:
@@ -267,6 +272,7 @@ def test_a_folder_being_thrown_away_does_not_hold_the_build_lock(tmp_path: Path)
         (trash / str(i)).mkdir(parents=True)
         for j in range(100):
             (trash / str(i) / f"{j}.html").write_bytes(b"x")
+    (trash / MARKER).write_text("firstdoor", encoding="utf-8")
     with publish_module.output_lock(out):
         publish_module.discard(trash)
     with publish_module.output_lock(out):  # a usage error if the deleting process held the lock
