@@ -9,11 +9,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from firstdoor.advice import AdviceOptions, advise
-from firstdoor.errors import ContentError
-from firstdoor.report import Finding
 from firstdoor.coverage import translation_coverage
-from firstdoor.pipeline import load_site, translation_folders
+from firstdoor.errors import ContentError
 from firstdoor.options import today_in
+from firstdoor.pipeline import load_site, translation_folders
+from firstdoor.report import Finding
 
 
 @dataclass(frozen=True)

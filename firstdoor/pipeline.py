@@ -42,12 +42,12 @@ from firstdoor.outputs.sitemap import robots_txt, sitemap_xml
 from firstdoor.plan import LANGUAGE_PAGES, PageSpec, build_languages, plan_flyers, plan_pages
 from firstdoor.progress import NoProgress, Progress
 from firstdoor.publish import MARKER, Staging, output_lock
-from firstdoor.report import BuildReport
-from firstdoor.state import build_folder, kept_output, output_listings
 from firstdoor.render import create_environment, template_folders
+from firstdoor.report import BuildReport
 from firstdoor.runner import (Files, Outcome, ParentUnit, files_of, for_shard, misses_by_language, nothing_changed,
                               previous_builds, run_units, save_state, state_folders)
 from firstdoor.sources import find_site_files
+from firstdoor.state import build_folder, kept_output, output_listings
 from firstdoor.tracking import Uses
 from firstdoor.unchanged import FirstLook, first_look, restamp, summary_extra, summary_report, unchanged, write_summary
 from firstdoor.units import plan_units

@@ -18,11 +18,11 @@ from typing import Any, Callable
 from firstdoor import incremental, parallel
 from firstdoor.incremental import Inputs, Manifest, UnitRecord
 from firstdoor.model import Site
+from firstdoor.options import Shard
 from firstdoor.publish import MARKER, Staging
 from firstdoor.report import Misses
-from firstdoor.state import STATE_DIR, state_beside
-from firstdoor.options import Shard
 from firstdoor.shard import check_complete, read_shards
+from firstdoor.state import STATE_DIR, state_beside
 from firstdoor.tracking import Uses
 from firstdoor.units import Unit, kits_digests, render_unit, with_kits_of, worker_renderer
 

@@ -19,10 +19,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping, cast
 
+from firstdoor.fingerprint import digest
 from firstdoor.i18n import LanguageCatalogs, Translator
 from firstdoor.languages import Language
-from firstdoor.fingerprint import digest
-from firstdoor.state import safe_dumps, safe_loads
 from firstdoor.model import School, Site
 from firstdoor.outputs.calendar import CalendarCache, CalendarWriter
 from firstdoor.outputs.feeds import feed_files
@@ -30,8 +29,9 @@ from firstdoor.outputs.html import PageRenderer
 from firstdoor.outputs.images import ResponsiveImage
 from firstdoor.outputs.outreach import Kit, KitItem, build_kit, kit_item_files, kit_keys, kit_zip
 from firstdoor.plan import PageSpec
-from firstdoor.report import Misses
 from firstdoor.render import RecordingEnvironment, create_environment
+from firstdoor.report import Misses
+from firstdoor.state import safe_dumps, safe_loads
 from firstdoor.tracking import SchoolFields, TrackedIndex, Uses, track_context, tracked_site, wrap_schools
 from firstdoor.validate import ValidatedSite
 
