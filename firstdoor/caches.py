@@ -20,11 +20,11 @@ from firstdoor.errors import Problem
 from firstdoor.fingerprint import (CatalogDigests, catalog_digests, digest, file_digest, image_digest,
                                    tool_fingerprint)
 from firstdoor.i18n import CATALOG_DOMAINS, LanguageCatalogs, catalog_path, load_language_catalogs
-from firstdoor.state import safe_dumps, safe_loads
 from firstdoor.languages import Language
 from firstdoor.model import Site
 from firstdoor.outputs.images import ResponsiveImage, resize_image, resize_images
 from firstdoor.sources import Document
+from firstdoor.state import safe_dumps, safe_loads
 from firstdoor.status import check_catalog
 
 CACHE_DIR = "catalogs"

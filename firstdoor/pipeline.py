@@ -49,7 +49,8 @@ from firstdoor.runner import (Files, Outcome, ParentUnit, files_of, for_shard, m
 from firstdoor.sources import find_site_files
 from firstdoor.state import build_folder, kept_output, output_listings
 from firstdoor.tracking import Uses
-from firstdoor.unchanged import FirstLook, first_look, restamp, summary_extra, summary_report, unchanged, write_summary
+from firstdoor.unchanged import (FirstLook, first_look, read_summary, restamp, summary_extra, summary_report, unchanged,
+                                 write_summary)
 from firstdoor.units import plan_units
 from firstdoor.validate import ValidatedSite, validate_site
 from firstdoor.views import neighborhoods
@@ -175,10 +176,11 @@ def _build_validated(site_dir: Path, options: BuildOptions, progress: Progress,
                          validated=content.computed.get("school", 0))
     if may_skip:
         with output_lock(options.out):
-            summary = unchanged(state, options.out, inputs)
-            if summary is not None:
+            summary = first.summary or read_summary(state)
+            same = unchanged(summary, options.out, inputs)
+            if summary is not None and same:
                 restamp(state, summary, stamp)
-        if summary is not None:  # the published site is exactly what this build would write: leave it alone
+        if summary is not None and same:  # the published site is exactly what this build would write: leave it alone
             return summary_report(report, summary)
     report.advice = tuple(advise(validated, AdviceOptions(today=today), coverage={}, cache=content))
     content.documents.clear()

@@ -264,25 +264,29 @@ class Staging:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
         with self._lock:
-            if kind is not None:
-                if self.keep is not None and not self.keep.exists():
-                    os.rename(self.path, self.keep)  # whatever it holds now, the next build can recycle it
-                else:
-                    remove_output_tree(self.path)
+            try:
+                self._finish(kind is None)
+            finally:
                 if self.discarded is not None:
                     discard(self.discarded)
-                return
-            folders = self._all_folders()
-            if self._recycled:
-                self._prune(folders)
-            if self.listings is not None:
-                Listing.write(self.listings, self.path, folders,
-                              {relative: self._inodes.get(relative, 0) for relative in self._written})
-            _swap_in(self.path, self.out, self.keep)
-            if self.listings is not None:
-                Listing.tidy(self.listings, [self.out, *([self.keep] if self.keep else [])])
-            if self.discarded is not None:
-                discard(self.discarded)
+
+    def _finish(self, succeeded: bool) -> None:
+        """Swap the staging folder in; after a failure, keep it for the next build to recycle (or delete it)."""
+        if not succeeded:
+            if self.keep is not None and not self.keep.exists():
+                os.rename(self.path, self.keep)  # whatever it holds now, the next build can recycle it
+            else:
+                remove_output_tree(self.path)
+            return
+        folders = self._all_folders()
+        if self._recycled:
+            self._prune(folders)
+        if self.listings is not None:
+            Listing.write(self.listings, self.path, folders,
+                          {relative: self._inodes.get(relative, 0) for relative in self._written})
+        _swap_in(self.path, self.out, self.keep)
+        if self.listings is not None:
+            Listing.tidy(self.listings, [self.out, *([self.keep] if self.keep else [])])
 
 
 class Listing:

@@ -92,20 +92,14 @@ def read_summary(state: Path) -> Summary | None:
     return summary if isinstance(summary, Summary) else None
 
 
-def unchanged(state: Path, out: Path, inputs: Inputs) -> Summary | None:
-    """The summary of the published site if nothing changed since it was built, else None."""
-    summary = read_summary(state)
-    if summary is None or summary.whole != whole_digest(inputs):
-        return None
-    return summary if published_intact(summary, out) else None
+def unchanged(summary: Summary | None, out: Path, inputs: Inputs) -> bool:
+    """Whether nothing changed since the published site was built (`summary`: what the last build recorded)."""
+    return summary is not None and summary.whole == whole_digest(inputs) and published_intact(summary, out)
 
 
-def unchanged_files(state: Path, out: Path, stamp: str) -> Summary | None:
-    """The summary of the published site if it was built from input files stamped `stamp` and is intact."""
-    summary = read_summary(state)
-    if summary is None or summary.extra.get(STAMP) != stamp:
-        return None
-    return summary if published_intact(summary, out) else None
+def unchanged_files(summary: Summary | None, out: Path, stamp: str) -> bool:
+    """Whether the published site was built from input files stamped `stamp` and is intact."""
+    return summary is not None and summary.extra.get(STAMP) == stamp and published_intact(summary, out)
 
 
 def restamp(state: Path, summary: Summary, stamp: str | None) -> None:
@@ -179,6 +173,8 @@ class FirstLook:
     """Whether the build may stop when it finds nothing changed (not `--clean`, a shard or a merge)."""
     stamp: str | None
     """The input files' stamp (`input_stamp`), None when it could not be taken."""
+    summary: Summary | None = None
+    """The last build's summary, when this look read it (the build compares it with the inputs later)."""
 
 
 def first_look(site_dir: Path, options: BuildOptions) -> BuildReport | FirstLook:
@@ -193,14 +189,16 @@ def first_look(site_dir: Path, options: BuildOptions) -> BuildReport | FirstLook
     may_skip = not (options.clean or options.shard or options.merge_from)
     settings = build_settings(site_dir, options) if may_skip else None
     stamp = None if settings is None else input_stamp(input_folders(site_dir), settings)
+    summary = None
     if stamp is not None:
         with output_lock(options.out):
-            summary = unchanged_files(state, options.out, stamp)
-        if summary is not None:  # no input file was touched: not even validation is needed
+            summary = read_summary(state)
+            untouched = unchanged_files(summary, options.out, stamp)
+        if summary is not None and untouched:  # no input file was touched: not even validation is needed
             return summary_report(BuildReport(out=options.out, pages=summary.extra["pages"],
                                               languages=summary.extra["languages"],
                                               left_out=summary.extra["left_out"]), summary)
-    return FirstLook(state, may_skip, stamp)
+    return FirstLook(state, may_skip, stamp, summary)
 
 
 def summary_report(report: BuildReport, summary: Summary) -> BuildReport:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import shutil
+import time
 import datetime as dt
 from pathlib import Path
 from typing import Any, Callable
@@ -94,6 +95,14 @@ def district() -> dict[str, Any]:
 def school() -> dict[str, Any]:
     """A deep copy of the minimal school, to modify in a test."""
     return copy.deepcopy(MINIMAL_SCHOOL)
+
+
+def gone_soon(folder: Path, seconds: float = 20.0) -> bool:
+    """Whether `folder` disappears within `seconds` (it is deleted by a process of its own)."""
+    deadline = time.monotonic() + seconds
+    while folder.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not folder.exists()
 
 
 def run_cli(*args: str | Path) -> Result:

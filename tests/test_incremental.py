@@ -25,7 +25,7 @@ from firstdoor import pipeline, publish
 from firstdoor.state import output_listings, state_beside
 from firstdoor.tracking import ALL_SCHOOLS_KEYS, SAFE_KEYS, WRAPPED_KEYS
 from firstdoor.unchanged import RACY_NS
-from tests.conftest import REPO, TODAY, build_site
+from tests.conftest import REPO, TODAY, build_site, gone_soon
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -367,10 +367,7 @@ def test_an_edit_after_a_full_re_render_throws_the_kept_output_away(site: Path,
     result = rebuild_equals_clean(site, "--today", "2026-12-24")
     assert counts(result)[1] > 0  # the unchanged pages were reused all the same, from the published output
     assert len(thrown) == 1 and thrown[0].parent == output_listings(site / "_site").parent
-    deadline = time.monotonic() + 20
-    while thrown[0].exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not thrown[0].exists()
+    assert gone_soon(thrown[0])
 
 
 def untouched_for_a_while() -> None:

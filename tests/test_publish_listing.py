@@ -16,6 +16,7 @@ import pytest
 
 from firstdoor import publish as publish_module
 from firstdoor.publish import MARKER, Staging
+from tests.conftest import gone_soon
 
 SITE = {"index.html": "top", "en/index.html": "en", "en/schools/a/index.html": "a",
         "en/schools/a/photo.jpg": "a photo", "en/schools/b/index.html": "b", "es/index.html": "es"}
@@ -207,14 +208,6 @@ def test_recycled_files_and_folders_the_listing_vouches_for_are_not_looked_up(tm
 def relative_to_staging(path: str) -> str:
     """`.firstdoor-staging-_site-xxxx/en/index.html` from a full path."""
     return path[path.index(".firstdoor-staging-"):]
-
-
-def gone_soon(folder: Path, seconds: float = 20.0) -> bool:
-    """Whether `folder` disappears within `seconds` (it is deleted by a process of its own)."""
-    deadline = time.monotonic() + seconds
-    while folder.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return not folder.exists()
 
 
 def test_a_kept_output_sharing_few_files_is_thrown_away_not_recycled(tmp_path: Path,

@@ -16,6 +16,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from firstdoor.cache import FlyerCache, cache_key
+from firstdoor.defaults import builtin_dir
 from firstdoor.errors import ContentError
 from firstdoor.fonts import FontInventory
 from firstdoor.outputs.flyers import FONTS_SLOT, FlyerOptions, FlyerRenderer, apply_fonts
@@ -24,7 +25,6 @@ from firstdoor.outputs.pdf import PARTS_SLOT, Part, PdfJob
 from firstdoor.outputs.pdf_batch import render_pdfs, tool_versions
 from firstdoor.outputs.qr import short_url
 from firstdoor.plan import page_url
-from firstdoor.defaults import builtin_dir
 from firstdoor.render import render_template
 
 SHAPES = {"wide": (1200, 630), "square": (1080, 1080)}

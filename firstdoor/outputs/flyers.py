@@ -20,16 +20,16 @@ from markupsafe import Markup
 
 from firstdoor import views
 from firstdoor.cache import FlyerCache
+from firstdoor.defaults import builtin_dir
 from firstdoor.errors import ContentError, Problem
 from firstdoor.fonts import FontInventory, characters_by_language, plan_fonts
 from firstdoor.outputs.html import PageRenderer
 from firstdoor.outputs.pdf import PARTS_SLOT, Fit, Part, PdfJob
 from firstdoor.outputs.pdf_batch import render_pdfs, tool_versions
-from firstdoor.outputs.sheets import SHEET_VARIANTS, sheet_context
 from firstdoor.outputs.qr import qr_svg_data_uri, short_url
+from firstdoor.outputs.sheets import SHEET_VARIANTS, sheet_context
 from firstdoor.plan import FlyerSpec, flyer_path, page_url
 from firstdoor.progress import NoProgress, Progress
-from firstdoor.defaults import builtin_dir
 from firstdoor.render import render_template
 
 FONTS_SLOT = "/*firstdoor:fonts*/"

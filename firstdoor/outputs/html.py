@@ -11,7 +11,6 @@ from jinja2 import Environment
 from firstdoor import views
 from firstdoor.formatting import Formatter
 from firstdoor.i18n import LanguageCatalogs, Translator, Translators
-from firstdoor.report import Misses
 from firstdoor.languages import Language
 from firstdoor.outputs.finder import finder_context
 from firstdoor.outputs.images import ResponsiveImage
@@ -19,6 +18,7 @@ from firstdoor.outputs.outreach import Kit, build_kits
 from firstdoor.outputs.redirects import Redirect
 from firstdoor.plan import LANGUAGE_PAGES, PageSpec, page_url
 from firstdoor.render import relative_url, render_template
+from firstdoor.report import Misses
 from firstdoor.validate import ValidatedSite
 
 NOTICE_SLOT = "<!--firstdoor:translation-notice-->"
