@@ -25,7 +25,7 @@ def read_shards(folders: tuple[Path, ...], inputs: Inputs) -> list[Manifest]:
     manifests: list[Manifest] = []
     seen: dict[str, Path] = {}
     for folder in folders:
-        manifest = read_manifest(folder / STATE_DIR, folder.resolve())
+        manifest = read_manifest(folder / STATE_DIR, folder.resolve(), inputs)
         if manifest is None or manifest.shard is None:
             raise _refuse(f"{folder} is not a shard folder", "build it with `firstdoor build --shard K/N --out ...`")
         if manifest.build != inputs.build:

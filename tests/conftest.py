@@ -13,6 +13,7 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
+from firstdoor import incremental
 from firstdoor.cli import cli
 from firstdoor.pipeline import load_catalogs, load_site
 
@@ -73,6 +74,22 @@ def write_site(root: Path, district: dict[str, Any] | None = None,
         else:
             target.write_text(data, encoding="utf-8")
     return root
+
+
+@pytest.fixture(autouse=True)
+def digests_double_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In every test, a unit a build did not compute the digest of (`incremental.Changes`) must have the digest
+    of its record: every edit the tests make checks that shortcut against the full computation."""
+    shortcut = incremental.current
+
+    def checked(manifest: incremental.Manifest, unit_id: str, expected: Callable[[Any], str],
+                language: str | None = None) -> incremental.UnitRecord | None:
+        found = shortcut(manifest, unit_id, expected, language)
+        computed = shortcut(manifest, unit_id, expected)
+        assert found is computed, f"{unit_id}: unchanged by the changes since the last build: {found is not None}, " \
+            f"by its digest: {computed is not None}"
+        return found
+    monkeypatch.setattr(incremental, "current", checked)
 
 
 @pytest.fixture

@@ -21,9 +21,9 @@ import yaml
 from click.testing import Result
 
 from bench.generate import generate
-from firstdoor import pipeline, publish
+from firstdoor import incremental, pipeline, publish
 from firstdoor.state import output_listings, state_beside
-from firstdoor.tracking import ALL_SCHOOLS_KEYS, SAFE_KEYS, WRAPPED_KEYS
+from firstdoor.tracking import ALL_SCHOOLS_KEYS, SAFE_KEYS, WRAPPED_KEYS, Uses
 from firstdoor.unchanged import RACY_NS
 from tests.conftest import REPO, TODAY, build_site, gone_soon
 
@@ -104,6 +104,26 @@ def test_one_school_description(site: Path) -> None:
     rebuild_equals_clean(site)
     assert os.stat(pages[other]).st_ino == before[other]  # reused as it was, not rendered again
     assert os.stat(pages[edited]).st_ino != before[edited]
+
+
+def test_a_one_school_edit_computes_the_digests_of_only_the_units_that_may_have_changed(
+        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The other schools' pages, calendars and kits keep their digests without computing them (`Changes`)."""
+    monkeypatch.undo()  # without the double check of `conftest.digests_double_checked`, which computes them all
+    computed: list[Uses] = []
+    unit_digest = incremental.Inputs.unit_digest
+
+    def counted(self: incremental.Inputs, language: str | None, uses: Uses) -> str:
+        if not (uses.views or uses.all_fields or uses.all_schools):  # lists are always computed
+            computed.append(uses)
+        return unit_digest(self, language, uses)
+    monkeypatch.setattr(incremental.Inputs, "unit_digest", counted)
+    edit_yaml(school_files(site)[0], lambda d: d.update(description=d["description"] + "\nOne more sentence.\n"))
+    result = build_site(site, site / "_site", "--jobs", "2")
+    manifest = incremental.read_manifest(state_beside(site / "_site"), site / "_site")
+    assert result.exit_code == 0 and manifest is not None, result.output
+    per_school = [r for r in manifest.units.values() if not (r.uses.views or r.uses.all_fields or r.uses.all_schools)]
+    assert 0 < len(computed) < len(per_school) / 2, (len(computed), len(per_school))  # its own units, not all
 
 
 def test_school_name_changes_every_list(site: Path) -> None:
