@@ -34,7 +34,7 @@ from firstdoor.model import Site
 from firstdoor.publish import MARKER as MARKER_FILE
 from firstdoor.publish import Staging
 from firstdoor.report import Misses
-from firstdoor.state import safe_dumps, safe_loads
+from firstdoor.state import collector_paused, safe_dumps, safe_loads
 from firstdoor.tracking import MEMBER, Uses, context_view, index_query, view_digest
 from firstdoor.validate import ValidatedSite
 from firstdoor.views import SiteViews, neighborhoods
@@ -113,8 +113,8 @@ class UnitRecord:
 
     def moved(self, files: list[tuple[str, int, int, str]], folder: Path) -> "UnitRecord":
         """The same record for the unit's files as they are now in `folder`."""
-        return UnitRecord(self.digest, files, self._uses, self._misses, folder,
-                          self._data if files is self.files else None)
+        data = None if self._data is None else (self.digest, files, *self._data[2:])
+        return UnitRecord(self.digest, files, self._uses, self._misses, folder, data)
 
     def to_data(self) -> tuple[Any, ...]:
         """The record as the manifest stores it: plain tuples and lists, sorted.
@@ -272,7 +272,8 @@ def read_manifest(state: Path, files: Path, inputs: Inputs | None = None) -> Man
         data = safe_loads((state / MANIFEST).read_bytes())
         if data.get("format") != FORMAT:
             return None
-        units = {uid: UnitRecord.from_data(record, files) for uid, record in data["units"].items()}
+        with collector_paused():
+            units = {uid: UnitRecord.from_data(record, files) for uid, record in data["units"].items()}
         sources = Sources.from_data(data["sources"]) if data.get("sources") else None
         return Manifest(data["build"], units, lambda: _read_kits(state / KITS), data.get("shard"), sources,
                         changes_since(sources, inputs) if inputs is not None else None)

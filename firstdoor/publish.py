@@ -28,6 +28,7 @@ except ImportError:  # pragma: no cover - Windows: no advisory locks, builds are
     fcntl = None  # type: ignore[assignment]
 
 from firstdoor.errors import Problem, UsageError
+from firstdoor.state import collector_paused
 
 MARKER = ".firstdoor-output"
 MARKER_TEXT = ("This folder was written by firstdoor (`firstdoor build`). It is replaced\n"
@@ -324,13 +325,13 @@ class Listing:
         if key is None:
             return None
         try:
-            with open(listings / key, "rb") as file:
+            with open(listings / key, "rb") as file, collector_paused():
                 stamp = os.fstat(file.fileno()).st_mtime_ns
                 data = json.loads(file.read())
-            if data["format"] != cls.FORMAT:
-                return None
-            folders = {str(name): (int(inode), int(mtime), [str(f) for f in files], [int(i) for i in inodes])
-                       for name, (inode, mtime, files, inodes) in data["folders"].items()}
+                if data["format"] != cls.FORMAT:
+                    return None
+                folders = {str(name): (int(inode), int(mtime), [str(f) for f in files], [int(i) for i in inodes])
+                           for name, (inode, mtime, files, inodes) in data["folders"].items()}
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
         if "" not in folders or any(len(files) != len(inodes) for _, _, files, inodes in folders.values()):

@@ -8,10 +8,12 @@ quickest rebuild (`unchanged.py`) needs nothing more, so it stays quick to impor
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import io
 import pickle
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 from zoneinfo import ZoneInfo
 
 STATE_DIR = ".firstdoor-build"
@@ -75,13 +77,32 @@ class _StatePickler(pickle.Pickler):
         return (zone, (obj.key,)) if isinstance(obj, ZoneInfo) else NotImplemented
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while plain data is read or written.
+
+    Reading a state-wide manifest makes millions of tuples, lists and strings, none of them
+    in a cycle; as they pile up the collector walks them again and again, which took more
+    than half of the time of reading one.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def safe_dumps(value: Any) -> bytes:
     """Pickle build state so that `safe_loads` can read it."""
     buffer = io.BytesIO()
-    _StatePickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    with collector_paused():
+        _StatePickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
     return buffer.getvalue()
 
 
 def safe_loads(data: bytes) -> Any:
     """Read a pickle of firstdoor's build state (see `_SafeUnpickler`)."""
-    return _SafeUnpickler(io.BytesIO(data)).load()
+    with collector_paused():
+        return _SafeUnpickler(io.BytesIO(data)).load()
