@@ -28,13 +28,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from firstdoor.collector import collector_paused
 from firstdoor.fingerprint import CatalogDigests, digest, file_digest, image_digest, lookup_digests, tool_fingerprint
 from firstdoor.languages import Language
 from firstdoor.model import Site
 from firstdoor.publish import MARKER as MARKER_FILE
 from firstdoor.publish import Staging
 from firstdoor.report import Misses
-from firstdoor.state import collector_paused, safe_dumps, safe_loads
+from firstdoor.state import safe_dumps, safe_loads
 from firstdoor.tracking import MEMBER, Uses, context_view, index_query, view_digest
 from firstdoor.validate import ValidatedSite
 from firstdoor.views import SiteViews, neighborhoods

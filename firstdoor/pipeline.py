@@ -23,6 +23,7 @@ from firstdoor import parallel
 from firstdoor.advice import AdviceOptions, advise
 from firstdoor.cache import CACHE_DIR
 from firstdoor.caches import ContentCache, LazyCatalogs, LoadedLanguage, load_languages, resize_cached
+from firstdoor.collector import collector_relaxed
 from firstdoor.defaults import builtin_dir
 from firstdoor.errors import ContentError, Problem, UsageError
 from firstdoor.fingerprint import digest
@@ -122,7 +123,7 @@ def build(site_dir: Path, options: BuildOptions, progress: Progress = NoProgress
     first = looked or first_look(site_dir, options)
     if isinstance(first, BuildReport):
         return first
-    with catalog_spill(options.out) as spill:
+    with catalog_spill(options.out) as spill, collector_relaxed():
         return _build_validated(site_dir, options, progress, first, spill)
 
 

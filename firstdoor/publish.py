@@ -27,8 +27,8 @@ try:
 except ImportError:  # pragma: no cover - Windows: no advisory locks, builds are not serialised
     fcntl = None  # type: ignore[assignment]
 
+from firstdoor.collector import collector_paused
 from firstdoor.errors import Problem, UsageError
-from firstdoor.state import collector_paused
 
 MARKER = ".firstdoor-output"
 MARKER_TEXT = ("This folder was written by firstdoor (`firstdoor build`). It is replaced\n"

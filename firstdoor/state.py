@@ -8,13 +8,13 @@ quickest rebuild (`unchanged.py`) needs nothing more, so it stays quick to impor
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import io
 import pickle
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from zoneinfo import ZoneInfo
+
+from firstdoor.collector import collector_paused
 
 STATE_DIR = ".firstdoor-build"
 """The build state (manifest, kits, catalog cache) inside a shard's folder."""
@@ -75,23 +75,6 @@ class _StatePickler(pickle.Pickler):
 
     def reducer_override(self, obj: Any) -> Any:
         return (zone, (obj.key,)) if isinstance(obj, ZoneInfo) else NotImplemented
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while plain data is read or written.
-
-    Reading a state-wide manifest makes millions of tuples, lists and strings, none of them
-    in a cycle; as they pile up the collector walks them again and again, which took more
-    than half of the time of reading one.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def safe_dumps(value: Any) -> bytes:

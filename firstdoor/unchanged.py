@@ -70,7 +70,8 @@ def write_summary(state: Path, out: Path, records: dict[str, UnitRecord], inputs
     marker_stat = os.stat(os.path.join(root, marker))
     files = sorted([(path, size, mtime) for record in records.values() for path, size, mtime, _ in record.files]
                    + [(marker, marker_stat.st_size, marker_stat.st_mtime_ns)])  # as recorded: renames keep them
-    folders = sorted({parent for path, _, _ in files for parent in _parents(path.rpartition("/")[0])})
+    folders = sorted({parent for folder in {path.rpartition("/")[0] for path, _, _ in files}
+                      for parent in _parents(folder)})
     dirs = [(folder, os.stat(os.path.join(root, folder)).st_mtime_ns) for folder in folders]
     summary = Summary(whole_digest(inputs), files, dirs,
                       {tag: (sorted(m.interface), sorted(m.content)) for tag, m in misses.items()}, extra)
