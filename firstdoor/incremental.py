@@ -186,7 +186,7 @@ class Changes:
         """Whether a unit in `language` (None: every language) may need a digest other than its record's."""
         if (language in self.languages) if language is not None else bool(self.languages):
             return True
-        _, _, schools, everything, views, templates, _, _, _, all_fields, field_schools = record.to_data()
+        _, _, _, everything, views, templates, _, _, _, all_fields, _ = record.to_data()
         if everything or views:
             return True
         if templates is None:
@@ -195,8 +195,14 @@ class Changes:
         elif not self.templates.isdisjoint(templates):
             return True
         touched = self.touched.get(language, self.touched[None])
-        return bool(touched) and (bool(all_fields) or not touched.isdisjoint(schools)
-                                  or not touched.isdisjoint(field_schools))
+        return bool(touched) and (bool(all_fields) or self.names_a_changed_school(record, touched))
+
+    def names_a_changed_school(self, record: UnitRecord, touched: frozenset[str] | None = None) -> bool:
+        """Whether a unit used one of the `touched` schools (default: changed in any language) by name:
+        its page, its calendar, a neighborhood's list."""
+        _, _, schools, _, _, _, _, _, _, _, field_schools = record.to_data()
+        touched = self.touched[None] if touched is None else touched
+        return not touched.isdisjoint(schools) or not touched.isdisjoint(field_schools)
 
 
 def changes_since(before: Sources | None, inputs: Inputs) -> Changes | None:
