@@ -471,8 +471,7 @@ def reuse(stage: Staging, record: UnitRecord) -> UnitRecord:
     """Put a unit's previous files into the staging folder (hard links where possible)."""
     folder = os.fspath(record.folder) + os.sep
     device, inodes = record.checked or (0, [0] * len(record.files))
-    for (path, *_), inode in zip(record.files, inodes):
-        stage.link(path, folder + path, (device, inode) if inode else None)
+    stage.link_unchanged([path for path, *_ in record.files], folder, device, inodes)
     record.checked = None
     files = record.files
     if any(content for *_, content in files):  # from a shard: its times changed on the way, record the real ones
