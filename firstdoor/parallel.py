@@ -18,6 +18,8 @@ import os
 import threading
 from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
+from firstdoor.collector import collector_as_started
+
 S = TypeVar("S")
 T = TypeVar("T")
 R = TypeVar("R")
@@ -97,7 +99,8 @@ def imap_ordered(function: Callable[[S, T], R], tasks: Sequence[T], jobs: int,
     workers = min(jobs, len(tasks))
     gc.freeze()  # forked workers then share the parent's objects instead of copying them when GC scans
     try:
-        pool = context.Pool(workers, initializer=start_worker, initargs=(setup, setup_args, function))
+        with collector_as_started():
+            pool = context.Pool(workers, initializer=start_worker, initargs=(setup, setup_args, function))
     except BaseException:
         gc.unfreeze()
         raise
