@@ -261,7 +261,8 @@ def site_files(renderer: PageRenderer, validated: ValidatedSite, pages: list[Pag
     (Each language's feed and calendars are units of their own, see `units.py`.)
     """
     base_url = validated.site.district.base_url
-    files: Files = [("index.html", renderer.chooser().encode()), ("404.html", renderer.not_found().encode()),
+    chooser, not_found = renderer.root_pages()
+    files: Files = [("index.html", chooser.encode()), ("404.html", not_found.encode()),
                     ("sitemap.xml", sitemap_xml(base_url, pages, languages).encode()),
                     ("robots.txt", robots_txt(base_url).encode()), (css[0].split("?")[0], css[1]),
                     *((url.split("?")[0], script) for url, script in js)]

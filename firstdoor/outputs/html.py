@@ -101,23 +101,23 @@ class PageRenderer:
         context.update(target=redirect.new_url, school=self.site.schools[redirect.school_id])
         return render_template(self.env, "redirect.html", context, redirect.old_url), translator.misses
 
-    def chooser(self) -> str:
-        """The language chooser at the site root: every language by its own name."""
-        source = self._root_language()
-        translator = self.translators[source.tag].for_page()
-        context = self.context_for("", translator, source.tag)
-        context["choices"] = [(lang, page_url("home", lang.slug), self.translators[lang.tag])
-                              for lang in self.languages]
-        return render_template(self.env, "chooser.html", context, "index.html")
+    def root_pages(self) -> tuple[str, str]:
+        """The language chooser at the site root and the 404 page: every language by its own name,
+        a short message in each, with links home (absolute on the 404 page).
 
-    def not_found(self) -> str:
-        """The 404 page: a short message in every language, with absolute links home."""
+        Both are rendered from one look-up of every language's translations: at state scale
+        a language's catalogs take a while to read, and only one or two are held at a time.
+        """
         source = self._root_language()
-        translator = self.translators[source.tag].for_page()
-        context = self.context_for("404.html", translator, source.tag)
-        context["choices"] = [(lang, self.base_url + page_url("home", lang.slug), self.translators[lang.tag])
-                              for lang in self.languages]
-        return render_template(self.env, "404.html", context, "404.html")
+        translators = [(lang, self.translators[lang.tag]) for lang in self.languages]
+        own = next((t for lang, t in translators if lang.tag == source.tag), None) or self.translators[source.tag]
+        pages = []
+        for here, template, base in (("", "chooser.html", ""), ("404.html", "404.html", self.base_url)):
+            context = self.context_for(here, own.for_page(), source.tag)
+            context["choices"] = [(lang, base + page_url("home", lang.slug), translator)
+                                  for lang, translator in translators]
+            pages.append(render_template(self.env, template, context, template if here else "index.html"))
+        return pages[0], pages[1]
 
     def _alternates(self, spec: PageSpec) -> list[Alternate]:
         return [Alternate(lang, page_url(spec.kind, lang.slug, spec.school_id or spec.key))
