@@ -218,7 +218,8 @@ def changes_since(before: Sources | None, inputs: Inputs) -> Changes | None:
         owners_changed = _changed_keys(old_owners, owners)
         if interface != old_interface or any(not owner.startswith("schools/") for owner in owners_changed):
             languages.add(tag)
-        touched[tag] = frozenset(schools | {owner.removeprefix("schools/") for owner in owners_changed})
+        touched[tag] = frozenset(schools | {owner.removeprefix("schools/") for owner in owners_changed
+                                            if owner.startswith("schools/")})
     touched[None] = frozenset(schools.union(*touched.values()))
     return Changes(touched, frozenset(languages), frozenset(_changed_keys(before.templates, now.templates)))
 

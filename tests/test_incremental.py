@@ -14,14 +14,16 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Callable
+from types import SimpleNamespace
+from typing import Callable, cast
 
 import pytest
 import yaml
 from click.testing import Result
 
 from bench.generate import generate
-from firstdoor import incremental, pipeline, publish
+from firstdoor import incremental, pipeline, publish, report
+from firstdoor.fingerprint import CatalogDigests
 from firstdoor.state import output_listings, state_beside
 from firstdoor.tracking import ALL_SCHOOLS_KEYS, SAFE_KEYS, WRAPPED_KEYS, Uses
 from firstdoor.unchanged import RACY_NS
@@ -450,3 +452,39 @@ def test_an_edit_that_keeps_size_and_time_is_still_seen(site: Path) -> None:
     assert "nothing changed" not in result.output
     other_day = build_site(site, site / "_site", "--jobs", "2", "--today", "2026-12-24")
     assert "nothing changed" not in other_day.output
+
+
+def sources(schools: dict[str, str], owners: dict[str, dict[str, str]], templates: dict[str, str],
+            interface: str = "i", build: str = "b") -> incremental.Inputs:
+    """Just what `incremental.Sources.of` reads of a build's inputs."""
+    catalogs = {tag: CatalogDigests(interface, found, "c") for tag, found in owners.items()}
+    return cast(incremental.Inputs, SimpleNamespace(build=build, schools=schools, catalogs=catalogs,
+                                                    templates=templates))
+
+
+def test_changes_since_tells_which_schools_languages_and_templates_changed() -> None:
+    before = incremental.Sources.of(sources({"a": "1", "b": "1"}, {"es": {"schools/a": "x"}, "ar": {}},
+                                            {"school.html": "t"}))
+    edited = sources({"a": "1", "b": "2", "c": "1"}, {"es": {"schools/a": "y"}, "ar": {"district": "d"}},
+                     {"school.html": "u"})
+    changes = incremental.changes_since(before, edited)
+    assert changes is not None
+    assert changes.touched["es"] == {"a", "b", "c"}  # b edited, c added, a's Spanish translation
+    assert changes.touched["ar"] == {"b", "c"} and changes.touched[None] == {"a", "b", "c"}
+    assert changes.languages == {"ar"} and changes.templates == {"school.html"}  # the district's Arabic
+    assert incremental.changes_since(before, sources({"a": "1"}, {"es": {}, "ar": {}}, {}, build="other")) is None
+    assert incremental.changes_since(None, edited) is None
+
+
+def test_a_unit_that_used_nothing_that_changed_keeps_its_digest() -> None:
+    changes = incremental.Changes({"es": frozenset({"b"}), None: frozenset({"b"})}, frozenset(), frozenset({"x.html"}))
+
+    def record(uses: Uses) -> incremental.UnitRecord:
+        return incremental.UnitRecord("d", [], uses, report.Misses(), Path("."))
+    assert not changes.may_touch("es", record(Uses({"a"}, templates={"school.html"})))
+    assert not changes.may_touch("es", record(Uses(fields={("a", "name")}, templates=set())))
+    assert changes.may_touch("es", record(Uses(fields={("b", "name")}, templates=set())))
+    assert changes.may_touch("es", record(Uses(all_fields={"name"}, templates=set())))  # a list of every school
+    assert changes.may_touch("es", record(Uses(views={"zip:55104"}, templates=set())))  # views: always computed
+    assert changes.may_touch("es", record(Uses({"a"})))  # any template
+    assert changes.may_touch("es", record(Uses({"a"}, templates={"x.html"})))
