@@ -8,14 +8,16 @@ stays held in the worker for ever, and the rebuild hangs (CI saw the preview sto
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import subprocess
 import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
-from firstdoor import parallel
+from firstdoor import collector, parallel
+from tests.conftest import build_site
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -71,3 +73,24 @@ def test_workers_started_while_another_thread_holds_a_lock_do_not_hang() -> None
         holder.join(10)
         for child in multiprocessing.active_children():
             child.terminate()
+
+
+def collector_thresholds(_state: None, _task: int) -> tuple[int, int, int]:
+    """A task that tells how often its process's cycle collector runs."""
+    return gc.get_threshold()
+
+
+def test_during_a_build_the_parent_collects_less_often_and_workers_as_usual() -> None:
+    before = gc.get_threshold()
+    with collector.collector_relaxed():
+        assert gc.get_threshold() == collector.BUILD_THRESHOLDS
+        in_workers = set(parallel.map_ordered(collector_thresholds, list(range(4)), 2, parallel.no_state))
+        assert gc.get_threshold() == collector.BUILD_THRESHOLDS
+    assert gc.get_threshold() == before
+    assert in_workers == {collector.STARTED_WITH}
+
+
+def test_a_build_leaves_the_collector_as_it_found_it(make_site: Callable[..., Path], tmp_path: Path) -> None:
+    before, enabled = gc.get_threshold(), gc.isenabled()
+    assert build_site(make_site(), tmp_path / "out").exit_code == 0
+    assert (gc.get_threshold(), gc.isenabled()) == (before, enabled)
