@@ -225,6 +225,32 @@ def test_a_macro_edit_re_renders_every_page_that_imports_the_macros(site: Path) 
     assert counts(result)[1] < counts(result)[0]
 
 
+def test_a_day_of_edits_each_rebuilt_equals_a_clean_build(site: Path) -> None:
+    """Edits one after another, each compared with a clean build, and with every digest the build
+    did not compute checked against the full one (`conftest.digests_double_checked`): the sources a
+    build compares with are the last build's, whatever came before it."""
+    first, second, third = school_files(site)[:3]
+    original = first.read_text(encoding="utf-8")
+    (site / "templates").mkdir()
+    school_page = site / "templates" / "school.html"
+    edits: list[Callable[[], None]] = [
+        lambda: edit_yaml(first, lambda d: d.update(description=d["description"] + "\nOne more sentence.\n")),
+        lambda: edit_translation(site, "ar", "content", f'msgctxt "schools/{second.stem}: tagline"'),
+        lambda: edit_yaml(third, lambda d: d.update(name="Aardvark Academy")),
+        lambda: school_page.write_text(default_template("school.html").replace(
+            "{% block content %}", "{% block content %}<p>District note</p>", 1), encoding="utf-8"),
+        lambda: edit_translation(site, "hmn", "messages", 'msgid "Deadline to apply"'),
+        lambda: school_page.unlink(),
+        lambda: edit_yaml(site / "content" / "district.yaml", lambda d: d.update(intro="A new introduction.\n")),
+        lambda: None,  # nothing
+        lambda: first.write_text(original, encoding="utf-8"),  # back to what an older build saw
+        lambda: edit_yaml(second, lambda d: d["transportation"].update(bus="free", zip_codes=["55001"])),
+    ]
+    for edit in edits:
+        edit()
+        rebuild_equals_clean(site)
+
+
 def test_today_and_languages_options(site: Path) -> None:
     rebuild_equals_clean(site, "--today", "2027-01-10")
     rebuild_equals_clean(site, "--lang", "en", "--lang", "ar")
