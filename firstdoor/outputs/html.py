@@ -110,7 +110,7 @@ class PageRenderer:
         """
         source = self._root_language()
         translators = [(lang, self.translators[lang.tag]) for lang in self.languages]
-        own = next((t for lang, t in translators if lang.tag == source.tag), None) or self.translators[source.tag]
+        own = dict((lang.tag, translator) for lang, translator in translators)[source.tag]  # a language built
         pages = []
         for here, template, base in (("", "chooser.html", ""), ("404.html", "404.html", self.base_url)):
             context = self.context_for(here, own.for_page(), source.tag)
