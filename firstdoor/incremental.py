@@ -42,7 +42,7 @@ from firstdoor.views import SiteViews, neighborhoods
 
 MANIFEST = "manifest.pickle"
 KITS = "kits.pickle"
-FORMAT = 7
+FORMAT = 8
 """Bumped when the manifest's meaning changes; an older manifest is ignored (a full build)."""
 
 
@@ -240,6 +240,8 @@ class Manifest:
     """Unit id -> the kit's items, for the outreach page and zip (read only when a build needs them)."""
     shard: str | None = None
     """`K/N` for a shard's folder."""
+    day: str = ""
+    """The date it was built for (ISO): shards and their merge must agree on it."""
     sources: Sources | None = None
     """What its digests were computed from (None: not known)."""
     changes: Changes | None = None
@@ -283,8 +285,8 @@ def read_manifest(state: Path, files: Path, inputs: Inputs | None = None) -> Man
         with collector_paused():
             units = {uid: UnitRecord.from_data(record, files) for uid, record in data["units"].items()}
         sources = Sources.from_data(data["sources"]) if data.get("sources") else None
-        return Manifest(data["build"], units, lambda: _read_kits(state / KITS), data.get("shard"), sources,
-                        changes_since(sources, inputs) if inputs is not None else None)
+        return Manifest(data["build"], units, lambda: _read_kits(state / KITS), data.get("shard"), data["day"],
+                        sources, changes_since(sources, inputs) if inputs is not None else None)
     except (OSError, ValueError, KeyError, TypeError, AttributeError, pickle.UnpicklingError, EOFError):
         return None  # unreadable or from another version: build everything
 
@@ -301,7 +303,7 @@ def write_state(state: Path, manifest: Manifest, extra: dict[str, bytes | Path])
     """Write a manifest, its kits and extra files (caches: their bytes, or a file to keep) into a new state folder."""
     shutil.rmtree(state, ignore_errors=True)
     state.mkdir(parents=True)
-    data = {"format": FORMAT, "build": manifest.build, "shard": manifest.shard,
+    data = {"format": FORMAT, "build": manifest.build, "shard": manifest.shard, "day": manifest.day,
             "sources": manifest.sources.to_data() if manifest.sources else None,
             "units": {uid: manifest.units[uid].to_data() for uid in sorted(manifest.units)}}
     (state / MANIFEST).write_bytes(safe_dumps(data))
@@ -346,6 +348,8 @@ class Inputs:
     """Digests of groups of files some outputs hold (`cards:es`: the cards a kit's zip includes)."""
     templates: dict[str, str] = field(default_factory=dict)
     """Template name -> digest of the file used for it (`fingerprint.lookup_digests`)."""
+    day: str = ""
+    """The date the build treats as today (ISO); in a unit's digest only through the views derived from it."""
 
     def view(self, name: str) -> str:
         """The digest of a view a unit used: a neighborhood (`zip:55104`), a question to an index, a group."""
@@ -503,8 +507,10 @@ def gather_inputs(validated: ValidatedSite, languages: tuple[Language, ...], cat
     templates = {name: value for name, value in found.items() if not name.startswith("static/")}
     static = [f"{name}={value}" for name, value in sorted(found.items()) if name.startswith("static/")]
     # templates count per unit (`Uses.templates`); stylesheets and scripts change every page's asset URLs
+    # not the date: the values derived from it are views (`tracking.DATED_SOURCES`), so a new day renders
+    # again only what shows them
     build = digest(str(FORMAT), tool_fingerprint(), *static, file_digest(validated.files.district),
-                   today.isoformat(), ",".join(lang.tag for lang in languages), validated.source_language.tag,
+                   ",".join(lang.tag for lang in languages), validated.source_language.tag,
                    *options, *(f"{sid}={value}" for sid, value in sorted(images.items())))
     schools = {path.stem: file_digest(path) for path in validated.files.schools if path.stem in site.schools}
     every_view = functools.cache(lambda: _view_digests(site))  # computed once, on first use
@@ -512,7 +518,7 @@ def gather_inputs(validated: ValidatedSite, languages: tuple[Language, ...], cat
     school_ids = {id(school): school_id for school_id, school in site.schools.items()}
     context_views = functools.cache(lambda name: view_digest(context_view(shared, name), school_ids))
     return Inputs(build, schools, catalogs, lambda view: every_view().get(view, "-"), SchoolFieldDigests(site, schools),
-                  context_views, images, templates=templates)
+                  context_views, images, templates=templates, day=today.isoformat())
 
 
 def _view_digests(site: Site) -> dict[str, str]:

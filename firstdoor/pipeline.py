@@ -49,7 +49,7 @@ from firstdoor.runner import (Files, Outcome, ParentUnit, files_of, for_shard, m
                               previous_builds, run_units, save_state, state_folders)
 from firstdoor.sources import find_site_files
 from firstdoor.state import build_folder, kept_output, output_listings
-from firstdoor.tracking import Uses
+from firstdoor.tracking import DATE_VIEW, Uses
 from firstdoor.unchanged import (FirstLook, first_look, read_summary, restamp, summary_extra, summary_report, unchanged,
                                  write_summary)
 from firstdoor.units import plan_units
@@ -202,7 +202,7 @@ def _build_validated(site_dir: Path, options: BuildOptions, progress: Progress,
                             flyers.index if flyers else None, cards.index if cards else None)
     units = plan_units(pages, validated, languages, with_kits="outreach" in LANGUAGE_PAGES)
     parents = [*image_units(validated, inputs, image_files, responsive),
-               ParentUnit("site", None, Uses(all_schools=True),
+               ParentUnit("site", None, Uses(all_schools=True, views={DATE_VIEW}),  # its templates are not tracked
                           lambda _: site_files(renderer, validated, pages, languages, (css_url, css), list(js.values())))]
     for name, outputs in (("flyers", flyers.outputs if flyers else None), ("cards", cards.outputs if cards else None)):
         if outputs is not None:  # from their own caches; published as they are

@@ -11,7 +11,7 @@ from __future__ import annotations
 import posixpath
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError,
                     TemplateNotFound, Undefined, pass_context, select_autoescape)
@@ -23,6 +23,38 @@ from firstdoor.errors import ContentError, Problem
 from firstdoor.security import CONTENT_SECURITY_POLICY, json_for_script
 from firstdoor.values import Prose
 
+
+class Recorded:
+    """A render context value that calls `note` each time a template looks it up, then shows as `value`.
+
+    Incremental builds put the values derived from the date in the context this way
+    (`tracking.track_context`): a page that looks one up depends on it, the others do not.
+    """
+
+    __slots__ = ("value", "note")
+
+    def __init__(self, value: Any, note: Callable[[], object]) -> None:
+        self.value, self.note = value, note
+
+
+class RecordingContext(Context):
+    """A template context handing out each `Recorded` value as its value, noting the lookup.
+
+    Every template variable, in pages, blocks, macros, `{% include %}` and `{% import ...
+    with context %}`, is looked up through `resolve_or_missing`. Jinja looks a template's
+    variables up where a block or macro starts, so a value in a branch not taken still
+    counts as used: a page can only be rendered again too often, never too rarely.
+    """
+
+    def resolve_or_missing(self, key: str) -> Any:
+        """The value of `key`, a `Recorded` one noted and unwrapped."""
+        value = super().resolve_or_missing(key)
+        if type(value) is Recorded:
+            value.note()
+            return value.value
+        return value
+
+
 class RecordingEnvironment(Environment):
     """A Jinja environment that notes the name of every template asked for while `recorded` is a set.
 
@@ -33,6 +65,7 @@ class RecordingEnvironment(Environment):
     """
 
     recorded: set[str] | None = None
+    context_class = RecordingContext
 
     def get_template(self, name: Any, parent: str | None = None, globals: Any = None) -> Any:
         """Load a template, noting its name."""

@@ -194,7 +194,7 @@ def save_state(stage: Staging, outcome: Outcome, inputs: Inputs, shard: Shard | 
     output), and the new one put in place by `replace_state` after the swap.
     """
     manifest = Manifest(inputs.build, outcome.records, lambda: outcome.kits, str(shard) if shard else None,
-                        incremental.Sources.of(inputs))
+                        inputs.day, incremental.Sources.of(inputs))
     if shard is not None:
         incremental.write_state(stage.path / STATE_DIR, manifest, extra)
         return None

@@ -31,7 +31,10 @@ def read_shards(folders: tuple[Path, ...], inputs: Inputs) -> list[Manifest]:
         if manifest.build != inputs.build:
             raise _refuse(f"shard {manifest.shard} in {folder} was built from other content, templates, "
                           "options or firstdoor version", "build every shard and the merge from the same "
-                          "commit with the same --today and --lang")
+                          "commit with the same --lang")
+        if manifest.day != inputs.day:
+            raise _refuse(f"shard {manifest.shard} in {folder} was built for {manifest.day}, this merge for "
+                          f"{inputs.day}", "build every shard and the merge with the same --today")
         if manifest.shard in seen:
             raise _refuse(f"shard {manifest.shard} is given twice ({seen[manifest.shard]} and {folder})",
                           "give each shard folder once")

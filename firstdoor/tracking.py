@@ -12,6 +12,10 @@ from the page kind, the render context hands templates read-only wrappers that r
   records it as a view (`ctx:schools`): its digest is made from the list itself, with
   each school in it by id (`view_digest`), so it changes when a school joins, leaves or
   moves in it, and the fields each school shows are recorded as they are read;
+- a value derived from the build's date (`today`, `days_left`, `next_help_session`) records
+  itself as a view (`ctx:days_left`) when a template reads it (`render.Recorded`), whose
+  digest is the value: a new day renders again only the pages that showed something that
+  changed with it (the countdown, the next help session), not the whole site;
 - anything else (a method of the model, a context value this module does not know)
   counts as "every school, whole", so a new value added to the context can only make
   builds slower, never wrong.
@@ -24,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import json
 import sys
 from dataclasses import dataclass, field
@@ -33,12 +38,13 @@ from pydantic import BaseModel
 
 from firstdoor.fingerprint import digest
 from firstdoor.model import School, Site
+from firstdoor.render import Recorded
 from firstdoor.views import SiteViews
 
 SAFE_KEYS = frozenset({
     "here", "absolute", "url", "link", "asset", "lang", "languages", "translator", "vocab", "fmt",
-    "gettext", "_", "ngettext", "pgettext", "N_", "district", "timeline", "next_help_session",
-    "entry_level", "has_own_deadline", "deadline_for", "today", "days_left", "page_kinds", "notice_slot",
+    "gettext", "_", "ngettext", "pgettext", "N_", "district", "timeline",
+    "entry_level", "has_own_deadline", "deadline_for", "page_kinds", "notice_slot",
     "grade_bands", "band_grades", "filter_data", "ics", "images", "srcset", "og_image", "no_markup",
 })
 """Context values that show nothing about schools other than the ones passed to them.
@@ -366,12 +372,30 @@ VIEW_SOURCES: dict[str, Callable[[SiteViews], Any]] = {
 ALL_SCHOOLS_KEYS = frozenset(VIEW_SOURCES)
 """Context values derived from every school: using one records it as a view."""
 
+DATED_SOURCES: dict[str, Callable[[SiteViews], Any]] = {
+    "today": lambda views: views.today,
+    "days_left": lambda views: views.days_left,
+    "next_help_session": lambda views: views.next_help_session,
+}
+"""Context values derived from the build's date: reading one records it as a view whose digest is its value.
+
+The date is in no unit's digest otherwise. `upcoming_events` and `past_events` change
+with it too, and their view digests are made from the lists themselves.
+"""
+
+DATED_KEYS = frozenset(DATED_SOURCES)
+
+DATE_VIEW = "ctx:today"
+"""The view of outputs made from the date itself (feeds leave out past dates): they change every day."""
+
 
 def context_view(views: SiteViews, name: str) -> Any:
     """Today's value of a view a page recorded (`ctx:schools`, `ctx:schools_in_band:["6-8"]`, `ctx:members`)."""
     key, _, args = name.removeprefix("ctx:").partition(":")
     if key == "members":
         return tuple(views.site.schools)
+    if key in DATED_SOURCES:
+        return DATED_SOURCES[key](views)
     source = VIEW_SOURCES[key](views)
     return source(*json.loads(args)) if args else source
 
@@ -382,6 +406,8 @@ def track_context(context: dict[str, Any], uses: Uses) -> dict[str, Any]:
     for key, value in context.items():
         if key in SAFE_KEYS:
             tracked[key] = value
+        elif key in DATED_KEYS:
+            tracked[key] = Recorded(value, functools.partial(uses.views.add, f"ctx:{key}"))
         elif key == "site":
             tracked[key] = TrackedSite(value, uses)
         elif key == "jsonld":

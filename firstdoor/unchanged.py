@@ -60,7 +60,7 @@ def whole_digest(inputs: Inputs) -> str:
     """One digest of every input: the build-wide ones, every school, template, translation and image."""
     catalogs = [f"{tag}={c.interface},{c.content},{c.owner('district')}" for tag, c in sorted(inputs.catalogs.items())]
     images = [f"{school}={value}" for school, value in sorted(inputs.images.items())]
-    return digest(inputs.build, inputs.all_schools, inputs.every_template, *catalogs, *images)
+    return digest(inputs.build, inputs.day, inputs.all_schools, inputs.every_template, *catalogs, *images)
 
 
 def write_summary(state: Path, out: Path, records: dict[str, UnitRecord], inputs: Inputs,

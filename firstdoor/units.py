@@ -1,8 +1,8 @@
 """The build split into units of work: what a worker renders, and what a unit produced.
 
 A unit is one HTML page (`page:<path>`), one outreach kit in one language
-(`kit:<lang>:<key>`), one school's calendar files in one language (`calendar:<lang>:<school>`)
-or a language's feed with the district's calendar files (`feed:<lang>`); a language's
+(`kit:<lang>:<key>`), one school's calendar files in one language (`calendar:<lang>:<school>`),
+a language's district calendar files (`calendars:<lang>`) or its feed (`feed:<lang>`); a language's
 outreach page (with its kit zip) is rendered in a second pass, from the kits. Units are
 planned in a fixed order, rendered by worker processes (`parallel.py`), and each result
 says which files it made, what it showed untranslated and which schools it used
@@ -32,7 +32,7 @@ from firstdoor.plan import PageSpec
 from firstdoor.render import RecordingEnvironment, create_environment
 from firstdoor.report import Misses
 from firstdoor.state import safe_dumps, safe_loads
-from firstdoor.tracking import SchoolFields, TrackedIndex, Uses, track_context, tracked_site, wrap_schools
+from firstdoor.tracking import DATE_VIEW, SchoolFields, TrackedIndex, Uses, track_context, tracked_site, wrap_schools
 from firstdoor.validate import ValidatedSite
 
 SECOND_PASS = frozenset({"outreach"})
@@ -51,7 +51,13 @@ class Unit:
     kits: tuple[tuple[str, bytes], ...] | None = None
     """For an outreach page: every kit of its language (key, items packed by `pack_kit`), from the first pass."""
     feed: bool = False
-    """The language's feed of key dates (`/<lang>/feed.atom`) and the district's calendar files."""
+    """The language's feed of key dates (`/<lang>/feed.atom`)."""
+    district_calendars: bool = False
+    """The district's calendar files in this language: every school's key dates and events, the district's own.
+
+    Apart from the feed, which leaves past dates out and so changes with the date: the
+    calendars never do, and at 1000 schools they are about half the work of a new day.
+    """
     calendar: str | None = None
     """A school id: that school's calendar files in this language."""
 
@@ -102,6 +108,7 @@ def plan_units(pages: list[PageSpec], validated: ValidatedSite, languages: tuple
                   for lang in languages for key in kit_keys(validated.site)]
     first += [Unit(f"calendar:{lang.tag}:{school_id}", lang.tag, calendar=school_id)
               for lang in languages for school_id in validated.site.schools]
+    first += [Unit(f"calendars:{lang.tag}", lang.tag, district_calendars=True) for lang in languages]
     first += [Unit(f"feed:{lang.tag}", lang.tag, feed=True) for lang in languages]
     return first, second
 
@@ -204,11 +211,13 @@ def render_unit(renderer: TrackingRenderer, unit: Unit) -> UnitResult:
         return UnitResult(unit.id, unit.language, files, Misses(), uses)
     if unit.feed:
         site = tracked_site(renderer.site, uses)  # the key dates of every school: which fields they read
+        uses.views.add(DATE_VIEW)  # past dates are left out
         translator = renderer.translators[unit.language]
         feeds = feed_files(site, {unit.language: translator}, renderer.formatters, renderer.today)
-        calendars = _calendar_writer(renderer, unit.language, site).district_files()
-        files = [(path, text.encode("utf-8")) for path, text in feeds] + sorted(calendars.items())
-        return UnitResult(unit.id, unit.language, files, Misses(), uses)
+        return UnitResult(unit.id, unit.language, [(path, text.encode("utf-8")) for path, text in feeds], Misses(), uses)
+    if unit.district_calendars:
+        calendars = _calendar_writer(renderer, unit.language, tracked_site(renderer.site, uses)).district_files()
+        return UnitResult(unit.id, unit.language, sorted(calendars.items()), Misses(), uses)
     assert unit.kit is not None
     kit = build_kit(renderer, unit.language, unit.kit)
     if kit.school is not None:

@@ -91,10 +91,10 @@ def test_school_and_district_files_are_every_calendar_of_the_build(sample_build:
 
 
 def calendar_records(out: Path) -> dict[str, UnitRecord]:
-    """The manifest's records of the units that write calendars (`calendar:*`, `feed:*`)."""
+    """The manifest's records of the units that write calendars (`calendar:*`, `calendars:*`) and feeds."""
     manifest = read_manifest(state_beside(out), out.resolve())
     assert manifest is not None
-    return {uid: record for uid, record in manifest.units.items() if uid.startswith(("calendar:", "feed:"))}
+    return {uid: record for uid, record in manifest.units.items() if uid.startswith(("calendar:", "calendars:", "feed:"))}
 
 
 def test_one_school_edit_re_renders_only_its_calendars(generated: Path, tmp_path: Path) -> None:
@@ -121,7 +121,7 @@ def test_one_school_edit_re_renders_only_its_calendars(generated: Path, tmp_path
     after = calendar_records(out)
     assert after.keys() == before.keys()
     rendered = {uid for uid in after if after[uid].files != before[uid].files}
-    assert rendered == {f"calendar:{tag}:{edited}" for tag in languages} | {f"feed:{tag}" for tag in languages}
+    assert rendered == {unit for tag in languages for unit in (f"calendar:{tag}:{edited}", f"calendars:{tag}", f"feed:{tag}")}
     changed = {p.relative_to(out).as_posix() for p in out.rglob("*.ics") if inodes.get(p) != os.stat(p).st_ino}
     assert not any(f"/{other}/" in path or f"/events/{other}-" in path for path in changed)
     assert "Renamed open house" in (out / "en" / "schools" / edited / "calendar.ics").read_text(encoding="utf-8")

@@ -6,6 +6,8 @@ what did not change) and compares with a clean build of the edited site into ano
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import hashlib
 import os
 import re
@@ -25,7 +27,7 @@ from bench.generate import generate
 from firstdoor import incremental, pipeline, publish, report
 from firstdoor.fingerprint import CatalogDigests
 from firstdoor.state import output_listings, state_beside
-from firstdoor.tracking import ALL_SCHOOLS_KEYS, SAFE_KEYS, WRAPPED_KEYS, Uses
+from firstdoor.tracking import ALL_SCHOOLS_KEYS, DATED_KEYS, SAFE_KEYS, WRAPPED_KEYS, Uses
 from firstdoor.unchanged import RACY_NS
 from tests.conftest import REPO, TODAY, build_site, gone_soon
 
@@ -287,7 +289,7 @@ def test_state_is_kept_beside_the_output_not_in_it(site: Path) -> None:
 
 
 def test_every_render_context_value_is_classified(sample_build: Path) -> None:
-    """A new context value must be declared safe or all-schools in tracking.py (else every page
+    """A new context value must be declared safe, all-schools or dated in tracking.py (else every page
     silently depends on every school, which is correct but slow)."""
     from firstdoor.i18n import Translator
     from firstdoor.outputs.html import PageRenderer
@@ -303,7 +305,62 @@ def test_every_render_context_value_is_classified(sample_build: Path) -> None:
         validated.source_language, {}, {})
     translator = Translator(catalogs, validated.source_language, ProseRenderer())
     keys = set(renderer.context_for("en/", translator, "en"))
-    assert keys - SAFE_KEYS - ALL_SCHOOLS_KEYS - WRAPPED_KEYS == set()
+    assert keys - SAFE_KEYS - ALL_SCHOOLS_KEYS - WRAPPED_KEYS - DATED_KEYS == set()
+
+
+def test_a_dated_value_is_noted_wherever_a_template_looks_it_up(tmp_path: Path) -> None:
+    """Pages, included templates and macros imported with context all look values up through the context."""
+    from firstdoor.render import Recorded, create_environment
+
+    (tmp_path / "page.html").write_text("{% include 'part.html' %}", encoding="utf-8")
+    (tmp_path / "part.html").write_text("{{ days_left }} days", encoding="utf-8")
+    (tmp_path / "dates.html").write_text("{% macro when() %}{{ today }}{% endmacro %}", encoding="utf-8")
+    (tmp_path / "macro.html").write_text("{% import 'dates.html' as d with context %}{{ d.when() }}", encoding="utf-8")
+    (tmp_path / "plain.html").write_text("{% set n = 1 %}nothing dated", encoding="utf-8")
+    env = create_environment(tmp_path)
+    for name, shown, noted_keys in (("page.html", "3 days", {"days_left"}), ("macro.html", "2026-11-24", {"today"}),
+                                    ("plain.html", "nothing dated", set())):
+        noted: set[str] = set()
+        context = {key: Recorded(value, functools.partial(noted.add, key))
+                   for key, value in (("days_left", 3), ("today", dt.date(2026, 11, 24)))}
+        assert env.get_template(name).render(context) == shown
+        assert noted == noted_keys, name
+
+
+def test_a_new_day_renders_again_only_what_shows_the_date(site: Path) -> None:
+    """The date is in no unit's digest: the next day renders again the home pages (their countdown), the
+    feeds (past dates leave them) and the site-wide files, and reuses every school's page."""
+    out = site / "_site"
+    before = inodes(out)
+    result = rebuild_equals_clean(site, "--today", (TODAY + dt.timedelta(days=1)).isoformat())
+    assert counts(result)[0] == 2 * 3 + 1  # each language's home page and feed; the site-wide files
+    changed = changed_files(before, out)
+    assert {f"{tag}/index.html" for tag in ("en", "ar", "hmn")} | {"en/feed.atom"} <= changed
+    assert not any("/schools/" in path or "/zip/" in path or path.endswith(".ics") for path in changed)
+
+
+def test_builds_day_after_day_equal_clean_builds_as_dates_pass(site: Path) -> None:
+    """Help sessions, open houses and the deadline pass (and `--today` may go back): each build equals a clean one."""
+    out = site / "_site"
+    rebuild_equals_clean(site, "--today", "2026-11-10")  # the next help session is on the 13th
+    before = inodes(out)
+    rebuild_equals_clean(site, "--today", "2026-11-14")  # now the one on the 20th: the ZIP pages show it
+    assert any("/zip/" in path for path in changed_files(before, out))
+    for day in ("2026-12-06", "2026-12-07", "2027-01-31", "2027-02-01"):  # an open house passes; the deadline
+        rebuild_equals_clean(site, "--today", day)
+    assert "days left to apply" not in (out / "en" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_district_template_that_shows_the_date_renders_again_each_day(site: Path) -> None:
+    """A district's own school page showing `today` makes every school page depend on the date."""
+    (site / "templates").mkdir()
+    (site / "templates" / "school.html").write_text(default_template("school.html").replace(
+        "{% block content %}", "{% block content %}<p class=\"as-of\">{{ today|date }}</p>", 1), encoding="utf-8")
+    rebuild_equals_clean(site)
+    before = inodes(site / "_site")
+    rebuild_equals_clean(site, "--today", (TODAY + dt.timedelta(days=1)).isoformat())
+    schools = {path for path in before if "/schools/" in path and path.endswith("index.html")}
+    assert schools and schools <= changed_files(before, site / "_site")
 
 
 def test_stray_file_deep_in_the_site_is_removed_after_a_no_change_build(site: Path) -> None:
@@ -409,10 +466,11 @@ def test_an_edit_after_a_full_re_render_throws_the_kept_output_away(site: Path,
     thrown: list[Path] = []
     discard = publish.discard
     monkeypatch.setattr(publish, "discard", lambda folder: thrown.append(folder) or discard(folder))
-    rebuild_equals_clean(site, "--today", "2026-12-24")  # another day: every page renders again
+    edit_yaml(site / "content" / "district.yaml", lambda d: d.update(intro="A new introduction.\n"))
+    rebuild_equals_clean(site)  # the district edited: every page renders again
     assert thrown == []  # the output kept then shared nearly every file with the published one
     edit_yaml(school_files(site)[1], lambda d: d.update(tagline="A tagline edited after a full re-render"))
-    result = rebuild_equals_clean(site, "--today", "2026-12-24")
+    result = rebuild_equals_clean(site)
     assert counts(result)[1] > 0  # the unchanged pages were reused all the same, from the published output
     assert len(thrown) == 1 and thrown[0].parent == output_listings(site / "_site").parent
     assert gone_soon(thrown[0])

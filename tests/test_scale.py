@@ -108,6 +108,10 @@ def test_merge_refuses_missing_or_foreign_shards(synthetic: Path, tmp_path: Path
     assert result.exit_code == 2 and "shard 2/2 missing" in result.output
     result = run_cli("merge", "--site", synthetic, "--out", tmp_path / "m", "--today", "2026-12-01", "--no-pdf",
                      tmp_path / "s1", tmp_path / "s2")
+    assert result.exit_code == 2 and f"was built for {TODAY.isoformat()}, this merge for 2026-12-01" in result.output
+    assert "with the same --today" in result.output
+    result = run_cli("merge", "--site", synthetic, "--out", tmp_path / "m", "--today", TODAY.isoformat(), "--no-pdf",
+                     "--lang", "en", tmp_path / "s1", tmp_path / "s2")
     assert result.exit_code == 2 and "built from other content" in result.output
     assert not (tmp_path / "m").exists()
 
