@@ -4,11 +4,12 @@
     python bench/run.py --schools 200 --languages 5 --quick     # a smoke run: cold and no-change only
 
 For `--jobs 1` and `--jobs <cores>` it measures a cold build (no previous output), a
-rebuild with nothing changed, a rebuild after editing one school and one after editing
-one translation: wall time, CPU time of the whole process tree, peak memory of the
-tree (PSS, see bench/memory.py) and pages per second. `--flyer-schools` measures a
-smaller district with flyers: a cold build, a no-change rebuild, a rebuild with only the
-flyer cache kept, and the CPU the flyers (with their share cards) add to a cold build. `--scale` adds cold builds at three sizes in schools
+rebuild with nothing changed, a rebuild after editing one school, one after editing
+one translation and one the next day (no edit): wall time, CPU time of the whole
+process tree, peak memory of the tree (PSS, see bench/memory.py) and pages per second.
+`--flyer-schools` measures a smaller district with flyers: a cold build, a no-change
+rebuild, a rebuild with only the flyer cache kept, and the CPU the flyers (with their
+share cards) add to a cold build. `--scale` adds cold builds at three sizes in schools
 and in languages, to see how cost grows. The machine's load is recorded with every
 number: other work on the machine slows builds down.
 """
@@ -39,6 +40,8 @@ from firstdoor.state import build_folder  # noqa: E402
 from firstdoor.parallel import default_jobs  # noqa: E402
 
 TODAY = "2026-11-23"
+NEXT_DAY = "2026-11-24"
+"""`next-day`: the first build of the next day, with no edit (the staff's first preview each morning)."""
 TARGETS = {"cold": 8.0, "no-change": 1.5, "one-school": 1.5, "one-translation": 3.0}
 """Seconds, for 1,000 schools in 10 languages with 2 jobs on a 2-core machine."""
 MEMORY_TARGET_MB = 1024
@@ -150,6 +153,7 @@ def measure_size(work: Path, schools: int, languages: int, seed: int, jobs_list:
         results.append(build(site, out, jobs, "one-school", schools, languages))
         edit_translation(site, jobs)
         results.append(build(site, out, jobs, "one-translation", schools, languages))
+        results.append(build(site, out, jobs, "next-day", schools, languages, "--today", NEXT_DAY))
     return results
 
 
