@@ -363,6 +363,17 @@ def test_a_district_template_that_shows_the_date_renders_again_each_day(site: Pa
     assert schools and schools <= changed_files(before, site / "_site")
 
 
+def test_a_district_chooser_that_shows_the_countdown_changes_the_next_day(site: Path) -> None:
+    """The site-wide files are rendered without tracking: they count as using the date."""
+    (site / "templates").mkdir()
+    (site / "templates" / "chooser.html").write_text(default_template("chooser.html").replace(
+        "<h1>", "<p class=\"countdown\">{{ days_left }}</p><h1>", 1), encoding="utf-8")
+    rebuild_equals_clean(site)
+    rebuild_equals_clean(site, "--today", (TODAY + dt.timedelta(days=1)).isoformat())
+    days_left = (dt.date(2027, 1, 31) - TODAY).days - 1  # the generated district's deadline
+    assert f'<p class="countdown">{days_left}</p>' in (site / "_site" / "index.html").read_text(encoding="utf-8")
+
+
 def test_stray_file_deep_in_the_site_is_removed_after_a_no_change_build(site: Path) -> None:
     assert "nothing changed" in build_site(site, site / "_site", "--jobs", "2").output
     folder = next((site / "_site" / "ar" / "schools").iterdir())
