@@ -42,7 +42,7 @@ from firstdoor.views import SiteViews, neighborhoods
 
 MANIFEST = "manifest.pickle"
 KITS = "kits.pickle"
-FORMAT = 8
+FORMAT = 9
 """Bumped when the manifest's meaning changes; an older manifest is ignored (a full build)."""
 
 
@@ -143,27 +143,31 @@ class Sources:
     """What a build computed its unit digests from, kept in its manifest so the next build can tell what changed."""
 
     build: str
+    """The digest of the build-wide inputs (`Inputs.build`)."""
     schools: dict[str, str]
     """School id -> digest of its file."""
     catalogs: dict[str, tuple[str, dict[str, str]]]
     """Language tag -> its interface strings' digest, and each owner's translated entries' digest."""
     templates: dict[str, str]
+    day: str
+    """The date it was built for (ISO), from which the dated views were computed."""
 
     @classmethod
     def of(cls, inputs: Inputs) -> "Sources":
         """The sources of this build's digests."""
         return cls(inputs.build, dict(inputs.schools),
-                   {tag: (c.interface, dict(c.owners)) for tag, c in inputs.catalogs.items()}, dict(inputs.templates))
+                   {tag: (c.interface, dict(c.owners)) for tag, c in inputs.catalogs.items()}, dict(inputs.templates),
+                   inputs.day)
 
     def to_data(self) -> tuple[Any, ...]:
         """As the manifest stores it (plain values)."""
-        return (self.build, self.schools, self.catalogs, self.templates)
+        return (self.build, self.schools, self.catalogs, self.templates, self.day)
 
     @classmethod
     def from_data(cls, data: tuple[Any, ...]) -> "Sources":
         """Read what `to_data` wrote."""
-        build, schools, catalogs, templates = data
-        return cls(build, schools, catalogs, templates)
+        build, schools, catalogs, templates, day = data
+        return cls(build, schools, catalogs, templates, day)
 
 
 @dataclass(frozen=True)
@@ -233,17 +237,13 @@ def _changed_keys(before: dict[str, str], now: dict[str, str]) -> set[str]:
 class Manifest:
     """A previous build's (or a shard's) record of its units."""
 
-    build: str
-    """The digest of the build-wide inputs it was made with."""
+    sources: Sources
+    """What its digests were computed from."""
     units: dict[str, UnitRecord]
     load_kits: Callable[[], dict[str, Any]]
     """Unit id -> the kit's items, for the outreach page and zip (read only when a build needs them)."""
     shard: str | None = None
     """`K/N` for a shard's folder."""
-    day: str = ""
-    """The date it was built for (ISO): shards and their merge must agree on it."""
-    sources: Sources | None = None
-    """What its digests were computed from (None: not known)."""
     changes: Changes | None = None
     """What changed since, for the build reading it (None: not known, every digest is computed)."""
 
@@ -284,9 +284,9 @@ def read_manifest(state: Path, files: Path, inputs: Inputs | None = None) -> Man
             return None
         with collector_paused():
             units = {uid: UnitRecord.from_data(record, files) for uid, record in data["units"].items()}
-        sources = Sources.from_data(data["sources"]) if data.get("sources") else None
-        return Manifest(data["build"], units, lambda: _read_kits(state / KITS), data.get("shard"), data["day"],
-                        sources, changes_since(sources, inputs) if inputs is not None else None)
+        sources = Sources.from_data(data["sources"])
+        return Manifest(sources, units, lambda: _read_kits(state / KITS), data.get("shard"),
+                        changes_since(sources, inputs) if inputs is not None else None)
     except (OSError, ValueError, KeyError, TypeError, AttributeError, pickle.UnpicklingError, EOFError):
         return None  # unreadable or from another version: build everything
 
@@ -303,8 +303,7 @@ def write_state(state: Path, manifest: Manifest, extra: dict[str, bytes | Path])
     """Write a manifest, its kits and extra files (caches: their bytes, or a file to keep) into a new state folder."""
     shutil.rmtree(state, ignore_errors=True)
     state.mkdir(parents=True)
-    data = {"format": FORMAT, "build": manifest.build, "shard": manifest.shard, "day": manifest.day,
-            "sources": manifest.sources.to_data() if manifest.sources else None,
+    data = {"format": FORMAT, "shard": manifest.shard, "sources": manifest.sources.to_data(),
             "units": {uid: manifest.units[uid].to_data() for uid in sorted(manifest.units)}}
     (state / MANIFEST).write_bytes(safe_dumps(data))
     (state / KITS).write_bytes(safe_dumps(dict(sorted(manifest.kits.items()))))

@@ -193,8 +193,8 @@ def save_state(stage: Staging, outcome: Outcome, inputs: Inputs, shard: Shard | 
     new folder now, the old one removed before the swap (so it never describes a newer
     output), and the new one put in place by `replace_state` after the swap.
     """
-    manifest = Manifest(inputs.build, outcome.records, lambda: outcome.kits, str(shard) if shard else None,
-                        inputs.day, incremental.Sources.of(inputs))
+    manifest = Manifest(incremental.Sources.of(inputs), outcome.records, lambda: outcome.kits,
+                        str(shard) if shard else None)
     if shard is not None:
         incremental.write_state(stage.path / STATE_DIR, manifest, extra)
         return None

@@ -28,12 +28,12 @@ def read_shards(folders: tuple[Path, ...], inputs: Inputs) -> list[Manifest]:
         manifest = read_manifest(folder / STATE_DIR, folder.resolve(), inputs)
         if manifest is None or manifest.shard is None:
             raise _refuse(f"{folder} is not a shard folder", "build it with `firstdoor build --shard K/N --out ...`")
-        if manifest.build != inputs.build:
+        if manifest.sources.build != inputs.build:
             raise _refuse(f"shard {manifest.shard} in {folder} was built from other content, templates, "
                           "options or firstdoor version", "build every shard and the merge from the same "
                           "commit with the same --lang")
-        if manifest.day != inputs.day:
-            raise _refuse(f"shard {manifest.shard} in {folder} was built for {manifest.day}, this merge for "
+        if manifest.sources.day != inputs.day:
+            raise _refuse(f"shard {manifest.shard} in {folder} was built for {manifest.sources.day}, this merge for "
                           f"{inputs.day}", "build every shard and the merge with the same --today")
         if manifest.shard in seen:
             raise _refuse(f"shard {manifest.shard} is given twice ({seen[manifest.shard]} and {folder})",

@@ -554,7 +554,7 @@ def sources(schools: dict[str, str], owners: dict[str, dict[str, str]], template
     """Just what `incremental.Sources.of` reads of a build's inputs."""
     catalogs = {tag: CatalogDigests(interface, found, "c") for tag, found in owners.items()}
     return cast(incremental.Inputs, SimpleNamespace(build=build, schools=schools, catalogs=catalogs,
-                                                    templates=templates))
+                                                    templates=templates, day="2026-11-23"))
 
 
 def test_changes_since_tells_which_schools_languages_and_templates_changed() -> None:

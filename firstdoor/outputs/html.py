@@ -108,14 +108,13 @@ class PageRenderer:
         Both are rendered from one look-up of every language's translations: at state scale
         a language's catalogs take a while to read, and only one or two are held at a time.
         """
-        source = self._root_language()
-        translators = [(lang, self.translators[lang.tag]) for lang in self.languages]
-        own = dict((lang.tag, translator) for lang, translator in translators)[source.tag]  # a language built
+        source = self._root_language()  # a language built
+        translators = {lang.tag: self.translators[lang.tag] for lang in self.languages}
         pages = []
         for here, template, base in (("", "chooser.html", ""), ("404.html", "404.html", self.base_url)):
-            context = self.context_for(here, own.for_page(), source.tag)
-            context["choices"] = [(lang, base + page_url("home", lang.slug), translator)
-                                  for lang, translator in translators]
+            context = self.context_for(here, translators[source.tag].for_page(), source.tag)
+            context["choices"] = [(lang, base + page_url("home", lang.slug), translators[lang.tag])
+                                  for lang in self.languages]
             pages.append(render_template(self.env, template, context, template if here else "index.html"))
         return pages[0], pages[1]
 
